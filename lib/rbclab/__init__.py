@@ -1,0 +1,50 @@
+"""rbclab: sourced data and helpers for studying responsible business conduct cases.
+
+>>> import rbclab as rl
+>>> cases = rl.load_cases()                                     # doctest: +SKIP
+>>> rl.case_stages("se-2025-axis-communications")               # doctest: +SKIP
+
+Modules, lowest first (a module imports only those above it in this list):
+``taxonomy`` (vocabularies) -> ``package`` (find and read) -> ``validate`` ->
+``load`` (typed loaders) -> ``analyse`` -> ``charts`` -> ``widgets`` -> ``cli``.
+Charts and widgets import Altair and ipywidgets, so they load on first use only.
+"""
+
+from __future__ import annotations
+
+from .analyse import case_stages, case_themes, explode_list
+from .load import (
+    load_case_events,
+    load_case_positions,
+    load_case_provisions,
+    load_case_vendors,
+    load_cases,
+    load_incident_figures,
+    load_incident_vendors,
+    load_incidents,
+    load_package,
+    load_provisions,
+    load_sanctions,
+    load_sources,
+    load_surveilled_cities,
+    load_table,
+    load_vendors,
+    table_path,
+)
+from .package import DataPackageError, Problem
+from .taxonomy import OUTCOMES, THEMES, classify_outcome
+from .validate import Report, validate
+
+__version__ = "0.1.0"
+
+#: Case id of Justice for Iran vs Axis Communications (Swedish NCP, 2025).
+AXIS_CASE_ID = "se-2025-axis-communications"
+
+__all__ = [
+    "AXIS_CASE_ID", "DataPackageError", "OUTCOMES", "Problem", "Report", "THEMES",
+    "case_stages", "case_themes", "classify_outcome", "explode_list",
+    "load_case_events", "load_case_positions", "load_case_provisions", "load_case_vendors", "load_cases",
+    "load_incident_figures", "load_incident_vendors", "load_incidents", "load_package", "load_provisions",
+    "load_sanctions", "load_sources", "load_surveilled_cities", "load_table", "load_vendors",
+    "table_path", "validate",
+]

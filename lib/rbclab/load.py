@@ -1,0 +1,236 @@
+"""Typed loaders: read a package, validate it, and cast every column from its Table Schema.
+
+Each loader returns a pandas DataFrame whose dtypes come from the schema, never from
+pandas' guesses:
+
+=====================  ==========================================================
+Table Schema           pandas dtype
+=====================  ==========================================================
+string                 ``string`` (``pd.StringDtype()``; empty cells are ``<NA>``)
+string with ``enum``   ``category`` with the schema's categories, in schema order
+integer                ``Int64`` (nullable)
+number                 ``Float64`` (nullable)
+boolean                ``boolean`` (nullable)
+partial date           ``datetime64[ns]`` holding the first day of the period, plus a
+                       ``<name>_precision`` column (``day``/``month``/``year``)
+=====================  ==========================================================
+
+A partial date such as ``2013-11`` becomes 2013-11-01 with precision ``month``: the day
+is not known, and the precision column says so.  List cells (``;``-separated, such as
+``source_ids``) stay text; :func:`rbclab.analyse.explode_list` splits them.
+
+A package with any problem is not loaded: :class:`rbclab.package.DataPackageError`
+names every problem (file, row, field, value).  No row is dropped or coerced.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pandas.arrays import StringArray
+
+from .package import DESCRIPTOR, DataPackageError, RawPackage, Table, read_package, resolve
+from .validate import check, partial_date
+
+PRECISIONS = pd.CategoricalDtype(["day", "month", "year"])
+_PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
+
+
+def _cast_table(res: dict, table: Table) -> pd.DataFrame:
+    columns: dict[str, object] = {}
+    for field in res["schema"]["fields"]:
+        name = field["name"]
+        i = table.header.index(name)
+        values = [row[i] for row in table.rows]
+        ftype = field.get("type", "string")
+        enum = field.get("constraints", {}).get("enum")
+        if field.get("rbclab:partialDate"):
+            parsed = [partial_date(v) if v else None for v in values]
+            days = np.array([p[0].isoformat() if p else "NaT" for p in parsed], dtype="datetime64[D]")
+            columns[name] = days.astype("datetime64[ns]")
+            codes = np.array([_PRECISION_CODE[p[2]] if p else -1 for p in parsed], dtype=np.int8)
+            columns[f"{name}_precision"] = pd.Categorical.from_codes(codes, dtype=PRECISIONS)
+        elif ftype == "integer":
+            columns[name] = pd.array([int(v) if v else None for v in values], dtype="Int64")
+        elif ftype == "number":
+            columns[name] = pd.array([float(v) if v else None for v in values], dtype="Float64")
+        elif ftype == "boolean":
+            true = set(field.get("trueValues", ["true"]))
+            columns[name] = pd.array([(v in true) if v else None for v in values], dtype="boolean")
+        elif enum is not None:
+            cats = [str(c) for c in enum]
+            columns[name] = pd.Categorical([v if v else None for v in values], categories=cats)
+        else:
+            columns[name] = StringArray(np.array([v if v else pd.NA for v in values], dtype=object))
+    return pd.DataFrame(columns)
+
+
+def _signature(root: Path) -> tuple:
+    files = [root / DESCRIPTOR, *sorted(root.glob("*.csv"))]
+    return tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.exists())
+
+
+@lru_cache(maxsize=8)
+def _load_all_cached(root: str, signature: tuple) -> dict[str, pd.DataFrame]:
+    return _load_all(Path(root))
+
+
+def _load_all(root: Path) -> dict[str, pd.DataFrame]:
+    raw: RawPackage = read_package(root)
+    problems = check(raw)
+    if problems:
+        raise DataPackageError(problems, root)
+    return {res["name"]: _cast_table(res, raw.tables[res["name"]]) for res in raw.descriptor["resources"]}
+
+
+def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
+    """Load every table of a data package (yours, or the bundled one when ``path`` is None).
+
+    The package must follow the same Table Schemas.  It is validated first; if anything
+    is wrong, :class:`~rbclab.package.DataPackageError` lists every problem.  Returns a
+    dict of table name to typed DataFrame (copies: changing them never changes the cache).
+
+    >>> tables = load_package()            # doctest: +SKIP
+    >>> tables["ncp_cases"].shape          # doctest: +SKIP
+    """
+    root = resolve(path).resolve()
+    tables = _load_all_cached(str(root), _signature(root))
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
+def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
+    """Load one table by name; an unknown name raises ``KeyError`` listing the tables."""
+    root = resolve(path).resolve()
+    tables = _load_all_cached(str(root), _signature(root))
+    if name not in tables:
+        raise KeyError(f"no table named {name!r}; the package has: {', '.join(tables)}")
+    return tables[name].copy()
+
+
+def table_path(name: str, path: str | os.PathLike | None = None) -> Path:
+    """Path of a table's CSV file (for users who want the raw file)."""
+    root = resolve(path)
+    return root / f"{name}.csv"
+
+
+def _filtered(frame: pd.DataFrame, column: str, value: str | None) -> pd.DataFrame:
+    if value is None:
+        return frame
+    if value not in set(frame[column].dropna().astype(str)):
+        raise KeyError(f"no rows with {column} = {value!r}")
+    return frame[frame[column] == value].reset_index(drop=True)
+
+
+def load_sources(path=None) -> pd.DataFrame:
+    """Every document and page that a fact row cites."""
+    return load_table("sources", path)
+
+
+def load_cases(path=None) -> pd.DataFrame:
+    """NCP specific instances: one row per complaint under the OECD Guidelines."""
+    return load_table("ncp_cases", path)
+
+
+def load_case_events(case_id: str | None = None, path=None) -> pd.DataFrame:
+    """Procedural events of cases, in the order the source lists them (``seq``), not by date.
+
+    ``case_id`` selects one case (``KeyError`` if it has no events).
+    """
+    return _filtered(load_table("case_events", path), "case_id", case_id)
+
+
+def load_case_positions(case_id: str | None = None, path=None) -> pd.DataFrame:
+    """Claims made by each party in a case, one row per claim."""
+    return _filtered(load_table("case_positions", path), "case_id", case_id)
+
+
+def load_provisions(path=None) -> pd.DataFrame:
+    """Paragraphs of the OECD Guidelines cited in cases."""
+    return load_table("provisions", path)
+
+
+def load_case_provisions(case_id: str | None = None, path=None) -> pd.DataFrame:
+    """Which case cites which paragraph of the Guidelines, and who invokes it."""
+    return _filtered(load_table("case_provisions", path), "case_id", case_id)
+
+
+def load_incidents(path=None) -> pd.DataFrame:
+    """Incidents of surveillance technology used, or feared to be used, against people."""
+    return load_table("incidents", path)
+
+
+def load_incident_figures(incident_id: str | None = None, path=None) -> pd.DataFrame:
+    """Numbers about incidents, one row per claim; disagreeing claims are separate rows."""
+    return _filtered(load_table("incident_figures", path), "incident_id", incident_id)
+
+
+def load_vendors(path=None) -> pd.DataFrame:
+    """Companies whose surveillance products or services appear in the data."""
+    return load_table("vendors", path)
+
+
+def load_sanctions(vendor_id: str | None = None, path=None) -> pd.DataFrame:
+    """Sanctions, export controls, procurement bans and NCP outcomes concerning vendors."""
+    return _filtered(load_table("sanctions", path), "vendor_id", vendor_id)
+
+
+def load_incident_vendors(path=None) -> pd.DataFrame:
+    """Which vendor a source ties to which incident, and who says so."""
+    return load_table("incident_vendors", path)
+
+
+def load_case_vendors(path=None) -> pd.DataFrame:
+    """Which vendor an NCP case concerns, and how."""
+    return load_table("case_vendors", path)
+
+
+def load_surveilled_cities(path=None) -> pd.DataFrame:
+    """Comparitech rankings of cities by CCTV cameras per 1,000 people (2019-2021 editions)."""
+    return load_table("surveilled_cities", path)
+
+
+LOADERS = {
+    "sources": load_sources, "ncp_cases": load_cases, "case_events": load_case_events,
+    "case_positions": load_case_positions, "provisions": load_provisions,
+    "case_provisions": load_case_provisions, "incidents": load_incidents,
+    "incident_figures": load_incident_figures, "vendors": load_vendors, "sanctions": load_sanctions,
+    "incident_vendors": load_incident_vendors, "case_vendors": load_case_vendors,
+    "surveilled_cities": load_surveilled_cities,
+}
+
+
+def _dtype_name(field: dict) -> str:
+    if field.get("rbclab:partialDate"):
+        return "datetime64[ns]"
+    if "enum" in field.get("constraints", {}):
+        return "category"
+    return {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(field.get("type", "string"), "string")
+
+
+def _document_loaders() -> None:
+    """Append a table of columns (from the bundled datapackage.json) to each loader's docstring."""
+    import json
+
+    try:
+        root = resolve(None)
+        descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return
+    for res in descriptor.get("resources", []):
+        loader = LOADERS.get(res.get("name"))
+        if loader is None:
+            continue
+        lines = ["", "", f"    Columns of ``{res['name']}`` ({res['path']}):", ""]
+        for f in res["schema"]["fields"]:
+            lines.append(f"    - ``{f['name']}`` ({_dtype_name(f)}): {f.get('description', '')}")
+            if f.get("rbclab:partialDate"):
+                lines.append(f"    - ``{f['name']}_precision`` (category): day, month or year.")
+        lines += ["", f"    Example: ``rbclab.{loader.__name__}()``", ""]
+        loader.__doc__ = (loader.__doc__ or "") + "\n".join(lines)
+
+
+_document_loaders()
