@@ -1,0 +1,44 @@
+import pytest
+
+import rbclab as rl
+from rbclab.taxonomy import NCP_CODES
+
+EXAMPLES = [
+    ("Not accepted", "", "not accepted"),
+    ("", "not accepted (parallel legal proceedings)", "not accepted"),
+    ("Concluded", "partially accepted; mediation held; partial agreement", "accepted - partial agreement"),
+    ("", "accepted; company declined mediation; recommendations", "accepted - company declined good offices"),
+    ("", "partially accepted; complainants declined good offices", "accepted - complainant declined good offices"),
+    ("Concluded", "accepted; mediation failed; recommendations issued", "accepted - no agreement"),
+    ("Concluded", "accepted; dialogue; agreement on climate targets", "accepted - agreement"),
+    ("Withdrawn (OECD Watch)", "withdrawn", "withdrawn"),
+    ("In progress", "pending at time of stored copy", "in progress"),
+    ("Concluded", "concluded with final statement", "concluded - other"),
+    ("", "", "unknown"),
+]
+
+
+@pytest.mark.parametrize("status,text,expected", EXAMPLES)
+def test_classify_outcome(status, text, expected):
+    outcome, rule = rl.classify_outcome(status, text)
+    assert outcome == expected and outcome in rl.OUTCOMES
+
+
+def test_axis_outcome():
+    cases = rl.load_cases().set_index("case_id")
+    assert cases.loc[rl.AXIS_CASE_ID, "outcome"] == "accepted - agreement"
+
+
+def test_every_stored_outcome_follows_the_rule_or_is_manual():
+    cases = rl.load_cases().fillna({"status": "", "outcome_text": ""})
+    for _, c in cases.iterrows():
+        if c["outcome_rule"] != "manual":
+            assert (c["outcome"], c["outcome_rule"]) == rl.classify_outcome(c["status"], c["outcome_text"]), c["case_id"]
+
+
+def test_real_cases_respect_the_oecd_id_rules():
+    cases = rl.load_cases()
+    ids = cases["oecd_id"].dropna()
+    assert not ids.duplicated().any()
+    assert (ids.str[:2] == cases.loc[ids.index, "lead_ncp"].astype(str).map(NCP_CODES)).all()
+    assert cases["source_ids"].notna().all()

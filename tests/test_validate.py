@@ -1,0 +1,206 @@
+"""A corpus of broken packages: small variations of the real one, each with its exact error."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+import rbclab as rl
+from rbclab.cli import main
+
+
+def rows(pkg: Path, table: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO((pkg / f"{table}.csv").read_text(encoding="utf-8"))))
+
+
+def write(pkg: Path, table: str, data: list[list[str]]) -> None:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(data)
+    (pkg / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def set_cell(table: str, row: int, field: str, value: str):
+    """Mutation: set one cell (row = file row number, header = 1)."""
+    def mutate(pkg: Path) -> None:
+        data = rows(pkg, table)
+        data[row - 1][data[0].index(field)] = value
+        write(pkg, table, data)
+    return mutate
+
+
+def axis_row(pkg: Path) -> int:
+    return [r[0] for r in rows(pkg, "ncp_cases")].index(rl.AXIS_CASE_ID) + 1
+
+
+def set_axis(field: str, value: str):
+    def mutate(pkg: Path) -> None:
+        set_cell("ncp_cases", axis_row(pkg), field, value)(pkg)
+    return mutate
+
+
+def duplicate_row(table: str, row: int):
+    def mutate(pkg: Path) -> None:
+        data = rows(pkg, table)
+        data.append(list(data[row - 1]))
+        write(pkg, table, data)
+    return mutate
+
+
+def rename_column(table: str, old: str, new: str):
+    def mutate(pkg: Path) -> None:
+        data = rows(pkg, table)
+        data[0][data[0].index(old)] = new
+        write(pkg, table, data)
+    return mutate
+
+
+def raw_bytes(table: str, fn):
+    def mutate(pkg: Path) -> None:
+        path = pkg / f"{table}.csv"
+        path.write_bytes(fn(path.read_bytes()))
+    return mutate
+
+
+def drop_last_cell(table: str, row: int):
+    def mutate(pkg: Path) -> None:
+        lines = (pkg / f"{table}.csv").read_text(encoding="utf-8").split("\n")
+        data = rows(pkg, table)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(data[row - 1][:-1])
+        lines[row - 1] = buf.getvalue()
+        (pkg / f"{table}.csv").write_text("\n".join(lines), encoding="utf-8")
+    return mutate
+
+
+def descriptor(fn):
+    def mutate(pkg: Path) -> None:
+        path = pkg / "datapackage.json"
+        desc = json.loads(path.read_text(encoding="utf-8"))
+        fn(desc)
+        path.write_text(json.dumps(desc), encoding="utf-8")
+    return mutate
+
+
+def events_row_of_seq(pkg: Path, seq: int) -> int:
+    return [r[1] for r in rows(pkg, "case_events")].index(str(seq)) + 1
+
+
+def set_event(seq: int, field: str, value: str):
+    def mutate(pkg: Path) -> None:
+        set_cell("case_events", events_row_of_seq(pkg, seq), field, value)(pkg)
+    return mutate
+
+
+def _copy_axis_as_new_case(pkg: Path) -> None:
+    data = rows(pkg, "ncp_cases")
+    copy = list(data[axis_row(pkg) - 1])
+    copy[0] = "se-2025-axis-copy"
+    data.append(copy)
+    write(pkg, "ncp_cases", data)
+
+
+# (id, mutation, expected (table, row, field, code)); row "AXIS" means the Axis case's row
+BROKEN = [
+    ("bad-day", set_axis("date_submitted", "2025-02-30"), ("ncp_cases", "AXIS", "date_submitted", "invalid-date")),
+    ("bad-month", set_axis("date_concluded", "2025-13"), ("ncp_cases", "AXIS", "date_concluded", "invalid-date")),
+    ("date-shape", set_axis("date_submitted", "11.01.2025"), ("ncp_cases", "AXIS", "date_submitted", "pattern")),
+    ("date-order", set_axis("date_initial_assessment", "2024-12-01"), ("ncp_cases", "AXIS", "date_initial_assessment", "date-order")),
+    ("future-date", set_axis("date_concluded", "2099-01-01"), ("ncp_cases", "AXIS", "date_concluded", "date-range")),
+    ("unknown-ncp", set_axis("lead_ncp", "Atlantis"), ("ncp_cases", "AXIS", "lead_ncp", "enum")),
+    ("unknown-outcome", set_axis("outcome", "won"), ("ncp_cases", "AXIS", "outcome", "enum")),
+    ("outcome-not-from-rule", set_axis("outcome", "not accepted"), ("ncp_cases", "AXIS", "outcome", "outcome-rule")),
+    ("complainant-type-item", set_axis("complainant_type", "NGO; Pirates"), ("ncp_cases", "AXIS", "complainant_type", "enum")),
+    ("bad-boolean", set_axis("surveillance_ict", "yes"), ("ncp_cases", "AXIS", "surveillance_ict", "type-error")),
+    ("missing-title", set_axis("title", ""), ("ncp_cases", "AXIS", "title", "required")),
+    ("dangling-source", set_axis("source_ids", "no-such-source"), ("ncp_cases", "AXIS", "source_ids", "foreign-key")),
+    ("oecd-id-prefix", set_axis("oecd_id", "uk0999"), ("ncp_cases", "AXIS", "oecd_id", "id-prefix")),
+    ("duplicate-oecd-id", set_axis("oecd_id", "se0001"), ("ncp_cases", "AXIS", "oecd_id", "unique")),
+    ("duplicate-case-id", set_cell("ncp_cases", 3, "case_id", "ch-2020-ubs"), ("ncp_cases", 3, "case_id", "unique")),
+    ("duplicate-case", duplicate_row("ncp_cases", 2), ("ncp_cases", 255, "case_id", "unique")),
+    ("same-case-new-id", lambda pkg: _copy_axis_as_new_case(pkg), ("ncp_cases", 255, "case_id", "duplicate-case")),
+    ("event-dangling-case", set_event(1, "case_id", "xx-2025-nobody"), ("case_events", 2, "case_id", "foreign-key")),
+    ("event-before-case", set_event(3, "date", "2024-12-31"), ("case_events", 4, "date", "event-span")),
+    ("event-unknown-type", set_event(5, "event_type", "party"), ("case_events", 6, "event_type", "enum")),
+    ("event-duplicate-key", set_event(2, "seq", "1"), ("case_events", 3, "case_id,seq", "primary-key")),
+    ("seq-not-integer", set_event(4, "seq", "four"), ("case_events", 5, "seq", "type-error")),
+    ("figure-negative", set_cell("incident_figures", 2, "value", "-5"), ("incident_figures", 2, "value", "minimum")),
+    ("figure-unknown-qualifier", set_cell("incident_figures", 2, "qualifier", "roughly"), ("incident_figures", 2, "qualifier", "enum")),
+    ("figure-range-order", set_cell("incident_figures", 2, "value_high", "1"), ("incident_figures", 2, "value_high", "range-order")),
+    ("sanction-dangling-vendor", set_cell("sanctions", 2, "vendor_id", "acme"), ("sanctions", 2, "vendor_id", "foreign-key")),
+    ("cities-number", set_cell("surveilled_cities", 2, "cameras_per_1000", "lots"), ("surveilled_cities", 2, "cameras_per_1000", "type-error")),
+    ("source-without-location", set_cell("sources", 2, "url", ""), ("sources", 2, "url", "source-location")),
+    ("wrong-column", rename_column("vendors", "products", "product"), ("vendors", None, "products", "missing-column")),
+    ("extra-column", rename_column("case_vendors", "relation", "relationship"), ("case_vendors", None, "relationship", "extra-column")),
+    ("empty-file", raw_bytes("provisions", lambda b: b""), ("provisions", None, None, "empty-file")),
+    ("wrong-encoding", raw_bytes("vendors", lambda b: b.replace("ü".encode(), "ü".encode("latin-1"), 1) if "ü".encode() in b else b + "x,\xfc\n".encode("latin-1")), ("vendors", "ANY", None, "encoding-error")),
+    ("short-row", drop_last_cell("incidents", 3), ("incidents", 3, None, "cell-count")),
+    ("missing-file", lambda pkg: (pkg / "case_positions.csv").unlink(), ("case_positions", None, None, "missing-file")),
+    ("bad-descriptor-json", lambda pkg: (pkg / "datapackage.json").write_text("{not json", encoding="utf-8"), ("datapackage.json", "ANY", None, "invalid-descriptor")),
+    ("resource-without-path", descriptor(lambda d: d["resources"][0].pop("path")), ("datapackage.json", None, "resources[0].path", "invalid-descriptor")),
+]
+
+
+@pytest.mark.parametrize("name,mutate,expected", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_package_reports_its_error(pkg, name, mutate, expected):
+    table, row, fld, code = expected
+    if row == "AXIS":
+        row = axis_row(pkg)
+    mutate(pkg)
+    report = rl.validate(pkg)
+    assert not report.ok
+    hits = [p for p in report.problems if p.table == table and p.code == code and p.field == fld and (row == "ANY" or p.row == row)]
+    assert hits, f"expected {expected}, got:\n" + "\n".join(map(str, report.problems))
+    # the loaders refuse the package with the same problem, never a partial load
+    with pytest.raises(rl.DataPackageError) as err:
+        rl.load_package(pkg)
+    assert any(p.code == code for p in err.value.problems)
+
+
+def test_corpus_is_large_enough():
+    assert len(BROKEN) >= 20
+
+
+def test_every_problem_is_reported_at_once(pkg):
+    set_axis("lead_ncp", "Atlantis")(pkg)
+    set_cell("sanctions", 2, "vendor_id", "acme")(pkg)
+    set_cell("incident_figures", 3, "qualifier", "roughly")(pkg)
+    codes = sorted(p.code for p in rl.validate(pkg).problems)
+    assert codes == ["enum", "enum", "foreign-key"]
+
+
+def test_error_message_names_file_row_field_and_value(pkg):
+    row = axis_row(pkg)
+    set_axis("date_submitted", "2025-02-30")(pkg)
+    with pytest.raises(rl.DataPackageError) as err:
+        rl.load_cases(path=pkg)
+    msg = str(err.value)
+    assert f"ncp_cases.csv, row {row}, field 'date_submitted': '2025-02-30': not a real calendar date" in msg
+
+
+def test_partial_dates_in_order_at_their_precision(pkg):
+    # 2025-01 (a month) is not after 2025-01-11: a period is out of order only if it starts after the other ends
+    set_axis("date_submitted", "2025-01")(pkg)
+    set_axis("date_initial_assessment", "2025-01-05")(pkg)
+    assert rl.validate(pkg).ok
+
+
+def test_real_package_is_valid():
+    report = rl.validate()
+    assert report.ok, report.summary()
+    assert report.rows["case_events"] >= 30
+
+
+def test_real_package_passes_frictionless():
+    report = rl.validate(frictionless=True)
+    assert report.ok, report.summary()
+
+
+def test_cli_validate_exit_codes(pkg, capsys):
+    assert main(["validate", str(pkg)]) == 0
+    assert "Valid: no problems found." in capsys.readouterr().out
+    set_axis("lead_ncp", "Atlantis")(pkg)
+    assert main(["validate", str(pkg)]) == 1
+    out = capsys.readouterr().out
+    assert "INVALID: 1 problem(s)" in out and "'Atlantis'" in out
