@@ -17,8 +17,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 DESCRIPTOR = "datapackage.json"
 
 
@@ -95,10 +93,6 @@ class RawPackage:
                 return res
         raise KeyError(f"no table named {name!r} in {self.root / DESCRIPTOR}")
 
-    @property
-    def names(self) -> list[str]:
-        return [r.get("name") for r in self.descriptor.get("resources", [])]
-
 
 def read_descriptor(root: Path) -> tuple[dict, list[Problem]]:
     """Read ``datapackage.json``; problems instead of exceptions."""
@@ -137,10 +131,6 @@ class Table:
     def column(self, name: str) -> list[str]:
         i = self.header.index(name)
         return [r[i] for r in self.rows]
-
-    def to_frame(self) -> pd.DataFrame:
-        """The table as a DataFrame of strings (empty cells are ``""``)."""
-        return pd.DataFrame(self.rows, columns=self.header, dtype=object)
 
 
 def read_table(root: Path, res: dict) -> tuple[Table | None, list[Problem]]:
