@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .package import DESCRIPTOR, DataPackageError, Problem, RawPackage, Table, read_package
+from .package import DESCRIPTOR, Problem, RawPackage, Table, read_package
 from .taxonomy import NCP_CODES, classify_outcome
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -57,10 +57,6 @@ class Report:
             lines.append(f"INVALID: {len(self.problems)} problem(s):")
             lines.extend(f"  - {p}" for p in self.problems)
         return "\n".join(lines)
-
-    def raise_for_problems(self) -> None:
-        if self.problems:
-            raise DataPackageError(self.problems, self.path)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -139,7 +135,8 @@ class _Checker:
                 for v, num in zip(values, table.numbers):
                     for item, message, code in verdicts.get(v, ()):
                         self.add(res, num, name, item, message, code)
-            if f.get("constraints", {}).get("unique") and len(set(values)) + values.count("") - (1 if "" in values else 0) < len(values):
+            filled = [v for v in values if v]
+            if f.get("constraints", {}).get("unique") and len(set(filled)) < len(filled):
                 seen: dict[str, int] = {}
                 for v, num in zip(values, table.numbers):
                     if v == "":
