@@ -40,6 +40,17 @@ __version__ = "0.1.0"
 #: Case id of Justice for Iran vs Axis Communications (Swedish NCP, 2025).
 AXIS_CASE_ID = "se-2025-axis-communications"
 
+
+
+def __getattr__(name: str):
+    """``rl.charts`` and ``rl.widgets`` import Altair or ipywidgets on first use only."""
+    if name in ("charts", "widgets"):
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'rbclab' has no attribute {name!r}")
+
+
 __all__ = [
     "AXIS_CASE_ID", "DataPackageError", "OUTCOMES", "Problem", "Report", "THEMES",
     "case_stages", "case_themes", "classify_outcome", "explode_list",
