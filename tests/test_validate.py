@@ -101,7 +101,21 @@ def _copy_axis_as_new_case(pkg: Path) -> None:
     write(pkg, "ncp_cases", data)
 
 
-# (id, mutation, expected (table, row, field, code)); row "AXIS" means the Axis case's row
+def claim_row(pkg: Path, field: str, value: str) -> int:
+    data = rows(pkg, "case_claims")
+    f, v = data[0].index("field"), data[0].index("value")
+    return next(n for n, r in enumerate(data, 1) if r[f] == field and r[v] == value)
+
+
+def set_claim(field: str, value: str, column: str, new: str):
+    """Mutation: change one cell of the claim (field, value) of the Anvil Mining case (ca0007)."""
+    def mutate(pkg: Path) -> None:
+        set_cell("case_claims", claim_row(pkg, field, value), column, new)(pkg)
+    return mutate
+
+
+# (id, mutation, expected (table, row, field, code)); row "AXIS" means the Axis case's row,
+# "LAST" the table's last row, ("claim", field, value) the row of that claim
 BROKEN = [
     ("bad-day", set_axis("date_submitted", "2025-02-30"), ("ncp_cases", "AXIS", "date_submitted", "invalid-date")),
     ("bad-month", set_axis("date_concluded", "2025-13"), ("ncp_cases", "AXIS", "date_concluded", "invalid-date")),
@@ -118,8 +132,14 @@ BROKEN = [
     ("oecd-id-prefix", set_axis("oecd_id", "uk0999"), ("ncp_cases", "AXIS", "oecd_id", "id-prefix")),
     ("duplicate-oecd-id", set_axis("oecd_id", "se0001"), ("ncp_cases", "AXIS", "oecd_id", "unique")),
     ("duplicate-case-id", set_cell("ncp_cases", 3, "case_id", "ch-2020-ubs"), ("ncp_cases", 3, "case_id", "unique")),
-    ("duplicate-case", duplicate_row("ncp_cases", 2), ("ncp_cases", 255, "case_id", "unique")),
-    ("same-case-new-id", lambda pkg: _copy_axis_as_new_case(pkg), ("ncp_cases", 255, "case_id", "duplicate-case")),
+    ("duplicate-case", duplicate_row("ncp_cases", 2), ("ncp_cases", "LAST", "case_id", "unique")),
+    ("same-case-new-id", lambda pkg: _copy_axis_as_new_case(pkg), ("ncp_cases", "LAST", "case_id", "duplicate-case")),
+    ("claim-used-mismatch", set_claim("status", "Concluded", "value", "Closed"), ("case_claims", ("claim", "status", "Closed"), "value", "claim-used")),
+    ("claim-two-used", set_claim("status", "Rejected (OECD Watch)", "used", "true"), ("case_claims", ("claim", "status", "Rejected (OECD Watch)"), "used", "claim-used-twice")),
+    ("claim-bad-date", set_claim("date_submitted", "2005-06-17", "value", "2005-19-06"), ("case_claims", ("claim", "date_submitted", "2005-19-06"), "value", "claim-date")),
+    ("claim-unknown-field", set_claim("date_submitted", "2005-06-17", "field", "mood"), ("case_claims", ("claim", "mood", "2005-06-17"), "field", "enum")),
+    ("claim-dangling-case", set_claim("date_submitted", "2005-06-17", "case_id", "ca-2005-nobody"), ("case_claims", ("claim", "date_submitted", "2005-06-17"), "case_id", "foreign-key")),
+    ("claim-none-used", set_claim("status", "Concluded", "used", "false"), ("ncp_cases", "ANY", "status", "claim-used")),
     ("event-dangling-case", set_event(1, "case_id", "xx-2025-nobody"), ("case_events", 2, "case_id", "foreign-key")),
     ("event-before-case", set_event(3, "date", "2024-12-31"), ("case_events", 4, "date", "event-span")),
     ("event-unknown-type", set_event(5, "event_type", "party"), ("case_events", 6, "event_type", "enum")),
@@ -148,6 +168,10 @@ def test_broken_package_reports_its_error(pkg, name, mutate, expected):
     if row == "AXIS":
         row = axis_row(pkg)
     mutate(pkg)
+    if row == "LAST":
+        row = len(rows(pkg, table))
+    elif isinstance(row, tuple):
+        row = claim_row(pkg, *row[1:])
     report = rl.validate(pkg)
     assert not report.ok
     hits = [p for p in report.problems if p.table == table and p.code == code and p.field == fld and (row == "ANY" or p.row == row)]

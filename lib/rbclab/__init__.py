@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .analyse import case_stages, case_themes, explode_list
 from .load import (
+    load_case_claims,
     load_case_events,
     load_case_positions,
     load_case_provisions,
@@ -54,7 +55,7 @@ def __getattr__(name: str):
 __all__ = [
     "AXIS_CASE_ID", "DataPackageError", "OUTCOMES", "Problem", "Report", "THEMES",
     "case_stages", "case_themes", "classify_outcome", "explode_list",
-    "load_case_events", "load_case_positions", "load_case_provisions", "load_case_vendors", "load_cases",
+    "load_case_claims", "load_case_events", "load_case_positions", "load_case_provisions", "load_case_vendors", "load_cases",
     "load_incident_figures", "load_incident_vendors", "load_incidents", "load_package", "load_provisions",
     "load_sanctions", "load_sources", "load_surveilled_cities", "load_table", "load_vendors",
     "table_path", "validate",

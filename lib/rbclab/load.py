@@ -148,6 +148,14 @@ def load_case_positions(case_id: str | None = None, path=None) -> pd.DataFrame:
     return _filtered(load_table("case_positions", path), "case_id", case_id)
 
 
+def load_case_claims(case_id: str | None = None, path=None) -> pd.DataFrame:
+    """Disagreeing claims about a case's status, dates or outcome, one row per claimed value.
+
+    ``used`` marks the value that :func:`load_cases` holds; the other claims are kept beside it.
+    """
+    return _filtered(load_table("case_claims", path), "case_id", case_id)
+
+
 def load_provisions(path=None) -> pd.DataFrame:
     """Paragraphs of the OECD Guidelines cited in cases."""
     return load_table("provisions", path)
@@ -195,7 +203,7 @@ def load_surveilled_cities(path=None) -> pd.DataFrame:
 
 LOADERS = {
     "sources": load_sources, "ncp_cases": load_cases, "case_events": load_case_events,
-    "case_positions": load_case_positions, "provisions": load_provisions,
+    "case_claims": load_case_claims, "case_positions": load_case_positions, "provisions": load_provisions,
     "case_provisions": load_case_provisions, "incidents": load_incidents,
     "incident_figures": load_incident_figures, "vendors": load_vendors, "sanctions": load_sanctions,
     "incident_vendors": load_incident_vendors, "case_vendors": load_case_vendors,

@@ -107,6 +107,14 @@ NCP_CODES: dict[str, str] = {
     "Switzerland": "ch", "Tunisia": "tn", "Turkey": "tr", "Ukraine": "ua", "United Kingdom": "uk",
     "United States": "us", "Uruguay": "uy",
 }
+#: Other prefixes the OECD database uses for some NCPs' instances (ke0018 is a Korean-led case).
+NCP_CODE_ALIASES: dict[str, tuple[str, ...]] = {"Korea": ("ke",)}
+
+
+def id_prefixes(ncp: str) -> tuple[str, ...]:
+    """Every OECD id prefix that may stand for ``ncp`` (empty if the NCP is unknown)."""
+    code = NCP_CODES.get(ncp)
+    return ((code,) + NCP_CODE_ALIASES.get(ncp, ())) if code else ()
 
 #: Chapters of the Guidelines under one English name each (2011/2023 wording).
 THEMES: tuple[str, ...] = (

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .package import DESCRIPTOR, Problem, RawPackage, Table, read_package
-from .taxonomy import NCP_CODES, classify_outcome
+from .taxonomy import classify_outcome, id_prefixes
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 EARLIEST_CASE_YEAR = 2000
@@ -258,6 +258,8 @@ class _Checker:
             self.case_rules(res("ncp_cases"))
         if "case_events" in self.raw.tables and "ncp_cases" in self.raw.tables:
             self.event_rules(res("case_events"))
+        if "case_claims" in self.raw.tables and "ncp_cases" in self.raw.tables:
+            self.claim_rules(res("case_claims"))
         for num, r in self.rows("incidents", "start_date", "end_date"):
             self.order(res("incidents"), num, r, "start_date", "end_date")
         for num, r in self.rows("incident_figures", "value", "value_high", "qualifier"):
@@ -291,9 +293,9 @@ class _Checker:
                 if d and d[0].year < EARLIEST_CASE_YEAR:
                     self.add(res, num, c, r[c], f"date before {EARLIEST_CASE_YEAR}, when the NCP procedure began", "date-range")
         for num, r in self.rows("ncp_cases", "oecd_id", "lead_ncp"):
-            code = NCP_CODES.get(r["lead_ncp"])
-            if r["oecd_id"] and code and r["oecd_id"][:2] != code:
-                self.add(res, num, "oecd_id", r["oecd_id"], f"OECD id prefix does not match the lead NCP {r['lead_ncp']} ('{code}')", "id-prefix")
+            codes = id_prefixes(r["lead_ncp"])
+            if r["oecd_id"] and codes and r["oecd_id"][:2] not in codes:
+                self.add(res, num, "oecd_id", r["oecd_id"], f"OECD id prefix does not match the lead NCP {r['lead_ncp']} ('{codes[0]}')", "id-prefix")
         seen: dict[tuple, list[tuple[int, str]]] = {}
         for num, r in self.rows("ncp_cases", "case_id", "oecd_id", "lead_ncp", "date_submitted", "enterprises"):
             if not r["enterprises"] or len(r["date_submitted"]) != 10:
@@ -324,6 +326,42 @@ class _Checker:
                 self.add(res, num, "date", r["date"], "event is before the case was submitted", "event-span")
             if d and end and d[0] > end[1] and r["event_type"] != "follow-up":
                 self.add(res, num, "date", r["date"], "event is after the case was concluded (only follow-up events may be)", "event-span")
+
+
+    def claim_rules(self, res) -> None:
+        """A used claim holds the case table's value; a filled field with claims has exactly one used."""
+        cases = self.raw.tables["ncp_cases"]
+        col = {c: i for i, c in enumerate(cases.header)}
+        by_id = {row[col["case_id"]]: row for row in cases.rows} if "case_id" in col else {}
+        used: dict[tuple[str, str], int] = {}
+        claimed: set[tuple[str, str]] = set()
+        for num, r in self.rows("case_claims", "case_id", "field", "value", "used"):
+            case = by_id.get(r["case_id"])
+            if case is None or r["field"] not in col:
+                continue  # dangling ids and unknown fields are reported by the key and enum checks
+            key = (r["case_id"], r["field"])
+            claimed.add(key)
+            if r["field"].startswith("date_") and partial_date(r["value"]) is None:
+                self.add(res, num, "value", r["value"], "a claimed date must be YYYY, YYYY-MM or YYYY-MM-DD", "claim-date")
+            if r["used"] != "true":
+                continue
+            if key in used:
+                self.add(res, num, "used", r["used"], f"a second used claim for {r['field']} (first at row {used[key]})", "claim-used-twice")
+            used[key] = num
+            if case[col[r["field"]]] != r["value"]:
+                self.add(res, num, "value", r["value"],
+                         f"marked used, but ncp_cases has {r['field']} = {case[col[r['field']]]!r}", "claim-used")
+        for case_id, field in sorted(claimed - set(used)):
+            value = by_id[case_id][col[field]]
+            if value:
+                self.add(self.raw.resource("ncp_cases"), self._row_of(case_id), field, value,
+                         "sources disagree on this field (see case_claims) but no claim is marked used for this value", "claim-used")
+
+    def _row_of(self, case_id: str) -> int | None:
+        for num, r in self.rows("ncp_cases", "case_id"):
+            if r["case_id"] == case_id:
+                return num
+        return None
 
 
 def check(raw: RawPackage) -> list[Problem]:
