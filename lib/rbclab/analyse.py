@@ -68,3 +68,41 @@ def case_themes(cases: pd.DataFrame | None = None) -> pd.DataFrame:
     out = explode_list(cases[["case_id", "lead_ncp", "outcome", "themes"]], "themes")
     out["theme"] = pd.Categorical(out["themes"].map(normalise_theme))
     return out.rename(columns={"themes": "theme_as_stated"})
+
+
+#: Periods of submission used by :func:`coverage` (the Guidelines were revised in 2000, 2011 and 2023).
+PERIODS = ((2000, 2005), (2006, 2010), (2011, 2015), (2016, 2020), (2021, 2026))
+
+
+def coverage(cases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cases per lead NCP and period of submission, most-covered NCP first.
+
+    Columns: one per period (``2000-2005`` ... ``2021-2026``), ``undated`` (no submission
+    year known), ``total``, and ``with_status`` (cases whose status is stated). NCPs with no
+    case are kept as rows of zeros, so the gaps show.
+    """
+    cases = load_cases() if cases is None else cases
+    year = cases["date_submitted"].dt.year
+    labels = [f"{a}-{b}" for a, b in PERIODS]
+    period = pd.Series(pd.NA, index=cases.index, dtype="string")
+    for (a, b), label in zip(PERIODS, labels):
+        period[(year >= a) & (year <= b)] = label
+    period = period.fillna("undated")
+    ncp = cases["lead_ncp"]
+    table = pd.crosstab(ncp, period).reindex(index=ncp.cat.categories if hasattr(ncp, "cat") else None, fill_value=0)
+    table = table.reindex(columns=labels + ["undated"], fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table["with_status"] = cases.groupby(ncp, observed=False)["status"].count().reindex(table.index, fill_value=0)
+    table.index.name = "lead_ncp"
+    table.columns.name = None
+    return table.sort_values(["total"], ascending=False, kind="stable").astype("int64")
+
+
+def coverage_markdown(cases: pd.DataFrame | None = None) -> str:
+    """:func:`coverage` as a Markdown table, with a totals row (as printed in data/README.md)."""
+    table = coverage(cases)
+    table.loc["All NCPs"] = table.sum()
+    head = "| lead NCP | " + " | ".join(table.columns) + " |"
+    rule = "|---|" + "---:|" * len(table.columns)
+    rows = [f"| {ncp} | " + " | ".join(str(v) for v in row) + " |" for ncp, row in table.iterrows()]
+    return "\n".join([head, rule, *rows])
