@@ -43,3 +43,12 @@ def test_real_cases_respect_the_oecd_id_rules():
     ncps = cases.loc[ids.index, "lead_ncp"].astype(str)
     assert all(oid[:2] in id_prefixes(ncp) for oid, ncp in zip(ids, ncps))
     assert cases["source_ids"].notna().all()
+
+
+def test_chapter_numbers_map_to_the_2011_chapters():
+    from rbclab.taxonomy import normalise_theme
+
+    assert normalise_theme("Chapter II") == "General policies"
+    assert normalise_theme("Chapter IV") == "Human rights"
+    assert normalise_theme("chapter xi") == "Taxation"
+    assert normalise_theme("Chapter XII") is None

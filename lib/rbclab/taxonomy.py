@@ -136,9 +136,17 @@ _THEME_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Chapter numbers as in the 2011 and 2023 editions (the 2000 edition had no human-rights
+#: chapter, so its numbers differ; the table cites chapters by number only for later cases).
+_CHAPTERS = dict(zip(("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi"), THEMES))
+
+
 def normalise_theme(theme: str) -> str | None:
     """Map a theme as worded by a source (any language the data holds) to one of :data:`THEMES`."""
     t = theme.strip().lower()
+    m = re.fullmatch(r"chapter\s+([ivx]+)", t)
+    if m:
+        return _CHAPTERS.get(m.group(1))
     for word, name in _THEME_WORDS:
         if word in t:
             return name
