@@ -69,14 +69,18 @@ def problems(nb, size: int) -> list[str]:
 
 
 def execute(path: str | Path, timeout: int = 120, kernel_name: str = "python3"):
-    """Execute a notebook in its own folder, without storing widget state; return (notebook, seconds)."""
+    """Execute a notebook in its own folder; return (notebook, seconds).
+
+    Widget state is collected while running (nbclient's Output-widget capture needs it) and
+    dropped by :func:`clean` before anything is written.
+    """
     import nbformat
     from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, store_widget_state=False,
+    NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, store_widget_state=True,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     return nb, time.perf_counter() - start
 
