@@ -49,3 +49,7 @@ def test_committed_notebook_is_tidy(path):
     for heading in ("## Overview", "## Prerequisites", "## Summary", "## What next"):
         assert heading in text, heading
     assert any("NBVAL_CHECK_OUTPUT" in c.source for c in nb.cells if c.cell_type == "code")
+
+
+def test_collection_has_six_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]

@@ -179,7 +179,7 @@ def teaching_exercises(tables: dict[str, pd.DataFrame] | None = None, case_id: s
             len(cited), "They are " + ", ".join(cited["cited_as"]) + ".", hint="look at the provisions table"),
         Exercise(
             "Who invoked those paragraphs?",
-            str(cited["invoked_by"].mode().iloc[0]), "Every cited paragraph was invoked by "
+            str(cited["invoked_by"].mode().iloc[0]), "Every cited paragraph was invoked by the "
             + ", ".join(sorted(cited["invoked_by"].astype(str).unique())) + ".",
             options=["complainant", "enterprise", "NCP"]),
         Exercise(
