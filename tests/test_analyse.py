@@ -40,3 +40,165 @@ def test_case_themes_normalise_every_stated_theme():
     unmapped = themes[themes["theme"].isna()]["theme_as_stated"].unique().tolist()
     assert unmapped == []
     assert set(themes["theme"].dropna()) <= set(rl.THEMES)
+
+
+# --------------------------------------------------------------------------- the Axis procedure
+
+def _axis_events():
+    return rl.load_case_events(rl.AXIS_CASE_ID)
+
+
+def test_events_sorted_by_date_in_analysis_only():
+    events = _axis_events()
+    ordered = rl.events_in_date_order(events)
+    assert ordered["date"].is_monotonic_increasing
+    # the 5 Feb response is listed before the 23 Jan notice
+    assert ordered.loc[ordered["listed_out_of_order"], "seq"].tolist() == [7, 6]
+    assert rl.load_case_events(rl.AXIS_CASE_ID)["seq"].tolist() == list(range(1, 31))  # file order untouched
+
+
+def test_axis_phases_follow_the_statement():
+    phases = rl.case_phases(_axis_events()).set_index("phase")
+    assert phases.loc["Initial assessment", ["start", "end"]].tolist() == [pd.Timestamp("2025-01-11"), pd.Timestamp("2025-04-25")]
+    assert phases.loc["Good offices", "end"] == pd.Timestamp("2025-07-07")  # the common statement
+    assert phases.loc["Final statement", "end"] == pd.Timestamp("2025-11-27")
+    assert phases["days"].tolist() == [104, 73, 143]
+
+
+def test_follow_up_due_one_year_after_the_decision():
+    before = rl.follow_up_status(_axis_events(), today="2026-11-19")
+    assert before["decision_date"] == pd.Timestamp("2025-11-19")
+    assert before["due_date"] == pd.Timestamp("2026-11-19")
+    assert not before["overdue"] and before["days_overdue"] == 0  # due today, not yet late
+    after = rl.follow_up_status(_axis_events(), today="2026-11-22")
+    assert after["overdue"] and after["days_overdue"] == 3 and not after["follow_up_recorded"]
+
+
+def test_recorded_follow_up_is_never_overdue():
+    events = _axis_events()
+    extra = events.iloc[[-1]].assign(seq=31, date=pd.Timestamp("2026-12-01"), event_type="follow-up")
+    status = rl.follow_up_status(pd.concat([events, extra]), today="2027-06-01")
+    assert status["follow_up_recorded"] and status["follow_up_date"] == pd.Timestamp("2026-12-01")
+    assert not status["overdue"]
+
+
+def test_stage_timeframes_use_calendar_months():
+    tf = rl.stage_timeframes(rl.case_stages(rl.AXIS_CASE_ID)).set_index("stage")
+    assert tf.loc["Initial assessment", ["days", "timeframe_days"]].tolist() == [104, 90]  # 11 Jan + 3 months = 11 Apr
+    assert tf.loc["Conclusion", ["days", "timeframe_days"]].tolist() == [320, 365]
+    assert tf["within"].tolist() == [False, True]
+
+
+def test_positions_side_by_side_align_topics():
+    wide = rl.positions_side_by_side(rl.load_case_positions(rl.AXIS_CASE_ID))
+    assert list(wide.columns) == ["complainant", "enterprise", "both parties", "NCP"]
+    assert wide.index[0] == "use in Iran"
+    both = wide.loc["human rights policy"]
+    assert both["complainant"].startswith("Axis has no human rights policy") and "Human Rights Policy (published 2024)" in both["enterprise"]
+    assert pd.isna(wide.loc["geo-blocking", "complainant"])
+
+
+# --------------------------------------------------------------------------- comparing cases
+
+def test_outcome_shares_sum_to_one_and_count_every_case():
+    cases = rl.load_cases()
+    shares = rl.outcome_shares(cases)
+    assert shares["cases"].sum() == len(cases)
+    assert list(shares["outcome"]) == list(rl.OUTCOMES)
+    by = rl.outcome_shares(cases, "surveillance / ICT")
+    assert by.groupby("group")["share"].sum().round(9).eq(1).all()
+    assert by.groupby("group")["cases"].sum().sum() == len(cases)  # a flag puts each case in one group
+    expected = int((cases["surveillance_ict"].fillna(False) & (cases["outcome"] == "not accepted")).sum())
+    assert by.set_index(["group", "outcome"]).loc[("surveillance / ICT", "not accepted"), "cases"] == expected
+
+
+def test_list_groupings_count_a_case_in_each_of_its_groups():
+    cases = pd.DataFrame({
+        "case_id": ["a", "b"], "outcome": pd.Categorical(["not accepted", "withdrawn"], categories=rl.OUTCOMES),
+        "sector": ["Mining; Manufacturing", None], "complainant_type": ["NGO", "NGO; Trade union"],
+    })
+    sectors = rl.case_groups(cases, "sector").sort_values(["case_id", "group"])
+    assert sectors[["case_id", "group"]].values.tolist() == [["a", "Manufacturing"], ["a", "Mining"], ["b", "not stated"]]
+    shares = rl.outcome_shares(cases, "complainant type").set_index(["group", "outcome"])
+    assert shares.loc[("NGO", "withdrawn"), "share"] == 0.5 and shares.loc[("Trade union", "withdrawn"), "cases"] == 1
+
+
+def test_acceptance_rate_ignores_undetermined_outcomes():
+    cases = pd.DataFrame({
+        "case_id": list("abcde"),
+        "outcome": pd.Categorical(["not accepted", "accepted - agreement", "accepted - no agreement", "withdrawn", "unknown"], categories=rl.OUTCOMES),
+    })
+    row = rl.acceptance_rate(cases).iloc[0]
+    assert (row["accepted"], row["not_accepted"], row["undetermined"]) == (2, 1, 2)
+    assert row["rate"] == 2 / 3
+    real = rl.acceptance_rate(rl.load_cases()).iloc[0]
+    assert real["accepted"] + real["not_accepted"] + real["undetermined"] == len(rl.load_cases())
+
+
+def test_duration_summary_counts_known_durations():
+    tf = rl.stage_timeframes(rl.case_stages())
+    summary = rl.duration_summary(tf).set_index("stage")
+    stages = rl.case_stages()
+    assert summary.loc["Conclusion", "cases"] == stages["days_to_conclusion"].notna().sum()
+    assert summary.loc["Initial assessment", "median_days"] == stages["days_to_initial_assessment"].median()
+
+
+# --------------------------------------------------------------------------- incidents and claims
+
+def test_incident_uses_and_unknown_ends():
+    tl = rl.incident_timeline(rl.load_incidents())
+    assert tl["start_date"].is_monotonic_increasing
+    uses = tl.set_index("incident_id")["use"]
+    assert uses["iran-hijab-smart-cameras-2023"] == "enforcing hijab rules"
+    assert uses["iran-2019-11-fuel-protests"] == "identifying protesters"
+    open_end = tl[tl["ongoing_or_unknown_end"]]
+    assert (open_end["end_or_start"] == open_end["start_date"]).all()
+
+
+def test_competing_figures_keep_every_claim():
+    figures = rl.load_incident_figures()
+    killed = rl.competing_figures(figures, "iran-2019-11-fuel-protests", "killed")
+    raw = figures[(figures["incident_id"] == "iran-2019-11-fuel-protests") & (figures["measure"] == "killed")]
+    assert len(killed) == len(raw) and sorted(killed["value"]) == sorted(raw["value"])
+    assert killed["from_paper"].sum() == 1 and killed.loc[killed["from_paper"], "value"].item() == 300
+    assert killed["label"].str.contains("Amnesty International").any()
+
+
+def test_paper_claims_against_sources():
+    claims = rl.paper_claims_against_sources(rl.load_incident_figures())
+    paper = claims[claims["from_paper"]]
+    assert set(paper["source_ids"].str.contains("seed-somo-jfi-caught-on-camera")) == {True}
+    death_row = claims[claims["group"] == "iran-2022-woman-life-freedom: sentenced_to_death"]
+    assert sorted(death_row["value"]) == [6, 11, 20]
+    spread = rl.figure_disagreements(rl.load_incident_figures()).set_index(["incident_id", "measure"])
+    assert spread.loc[("iran-2019-11-fuel-protests", "killed"), ["lowest", "highest"]].tolist() == [170, 1500]
+
+
+# --------------------------------------------------------------------------- vendors
+
+def test_vendor_links_tie_hikvision_to_cases_incidents_and_measures():
+    links = rl.vendor_links(rl.load_package(), "hikvision")
+    assert {"incident", "NCP case", "measure"} == set(links["kind"])
+    assert "ch-2020-ubs" in set(links.loc[links["kind"] == "NCP case", "ref"])
+    assert {"china-xinjiang-mass-surveillance", "iran-2022-woman-life-freedom"} <= set(links.loc[links["kind"] == "incident", "ref"])
+    entity = links[(links["kind"] == "measure") & links["label"].str.contains("Entity List")]
+    assert entity["date"].tolist() == [pd.Timestamp("2019-10-09")]
+
+
+def test_sanctions_table_groups_authorities():
+    t = rl.load_package()
+    table = rl.sanctions_table(t["sanctions"], t["vendors"])
+    assert len(table) == len(t["sanctions"])
+    groups = table.set_index("sanction_id")["authority_group"]
+    assert groups[1] == "United States" and groups[25] == "European Union" and groups[26] == "United Kingdom"
+    assert groups[36] == "OECD NCP" and groups[37] == "investor"
+
+
+def test_city_ranking_flags_the_shanghai_typo():
+    flagged = rl.city_ranking_flags(rl.load_surveilled_cities()).set_index(["edition", "city"])
+    shanghai = flagged.loc[(2020, "Shanghai")]
+    assert shanghai["computed_per_1000"] == 36.96
+    assert "value differs from cameras / population" in shanghai["flags"] and "out of rank order" in shanghai["flags"]
+    assert pd.isna(flagged.loc[(2020, "Taiyuan"), "flags"])
+    assert "no value" in flagged.loc[(2021, "Delhi"), "flags"]
+    assert "value differs across editions" in flagged.loc[(2019, "Shenzhen"), "flags"]

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 LIB = Path(__file__).resolve().parents[1] / "lib" / "rbclab"
-ORDER = ["taxonomy", "package", "validate", "load", "analyse", "charts", "widgets", "cli", "bench"]
+ORDER = ["taxonomy", "package", "validate", "load", "analyse", "charts", "widgets", "nbtools", "cli", "bench"]
 
 
 def _imports(module: str) -> set[str]:

@@ -6,13 +6,35 @@
 
 Modules, lowest first (a module imports only those above it in this list):
 ``taxonomy`` (vocabularies) -> ``package`` (find and read) -> ``validate`` ->
-``load`` (typed loaders) -> ``analyse`` -> ``charts`` -> ``widgets`` -> ``cli``.
+``load`` (typed loaders) -> ``analyse`` -> ``charts`` -> ``widgets`` -> ``nbtools`` -> ``cli``.
 Charts and widgets import Altair and ipywidgets, so they load on first use only.
 """
 
 from __future__ import annotations
 
-from .analyse import case_stages, case_themes, explode_list
+from .analyse import (
+    DUE_DILIGENCE_STEPS,
+    GROUPINGS,
+    acceptance_rate,
+    case_groups,
+    case_phases,
+    case_stages,
+    case_themes,
+    city_ranking_flags,
+    competing_figures,
+    duration_summary,
+    events_in_date_order,
+    explode_list,
+    figure_disagreements,
+    follow_up_status,
+    incident_timeline,
+    outcome_shares,
+    paper_claims_against_sources,
+    positions_side_by_side,
+    sanctions_table,
+    stage_timeframes,
+    vendor_links,
+)
 from .load import (
     load_case_claims,
     load_case_events,
@@ -42,7 +64,6 @@ __version__ = "0.1.0"
 AXIS_CASE_ID = "se-2025-axis-communications"
 
 
-
 def __getattr__(name: str):
     """``rl.charts`` and ``rl.widgets`` import Altair or ipywidgets on first use only."""
     if name in ("charts", "widgets"):
@@ -53,8 +74,11 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "AXIS_CASE_ID", "DataPackageError", "OUTCOMES", "Problem", "Report", "THEMES",
-    "case_stages", "case_themes", "classify_outcome", "explode_list",
+    "AXIS_CASE_ID", "DUE_DILIGENCE_STEPS", "DataPackageError", "GROUPINGS", "OUTCOMES", "Problem", "Report", "THEMES",
+    "acceptance_rate", "case_groups", "case_phases", "case_stages", "case_themes", "city_ranking_flags",
+    "classify_outcome", "competing_figures", "duration_summary", "events_in_date_order", "explode_list",
+    "figure_disagreements", "follow_up_status", "incident_timeline", "outcome_shares",
+    "paper_claims_against_sources", "positions_side_by_side", "sanctions_table", "stage_timeframes", "vendor_links",
     "load_case_claims", "load_case_events", "load_case_positions", "load_case_provisions", "load_case_vendors", "load_cases",
     "load_incident_figures", "load_incident_vendors", "load_incidents", "load_package", "load_provisions",
     "load_sanctions", "load_sources", "load_surveilled_cities", "load_table", "load_vendors",

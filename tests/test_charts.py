@@ -1,0 +1,265 @@
+"""Every chart builder: its Vega-Lite spec (marks, encodings, data from the real package) and SVG export."""
+
+import pandas as pd
+import pytest
+
+import rbclab as rl
+
+charts = pytest.importorskip("rbclab.charts")
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return rl.load_package()
+
+
+def _walk(spec):
+    """Yield every unit spec (a dict with a ``mark``) inside a spec."""
+    if isinstance(spec, dict):
+        if "mark" in spec:
+            yield spec
+        for key in ("layer", "vconcat", "hconcat", "concat"):
+            for sub in spec.get(key, []):
+                yield from _walk(sub)
+        if "spec" in spec:
+            yield from _walk(spec["spec"])
+
+
+def _mark(unit):
+    return unit["mark"]["type"] if isinstance(unit["mark"], dict) else unit["mark"]
+
+
+def _values(spec, unit=None):
+    """Inline data of a unit (or of the nearest enclosing spec that has it)."""
+    for candidate in (unit or {}, spec):
+        data = candidate.get("data")
+        if data and "values" in data:
+            return data["values"]
+    raise AssertionError("no inline data")
+
+
+def _has_aggregate(spec):
+    if isinstance(spec, dict):
+        if "aggregate" in spec or spec.get("op") in ("mean", "median", "average"):
+            return True
+        return any(_has_aggregate(v) for v in spec.values())
+    if isinstance(spec, list):
+        return any(_has_aggregate(v) for v in spec)
+    return False
+
+
+def _axis_events():
+    return rl.load_case_events(rl.AXIS_CASE_ID)
+
+
+def build_all(t):
+    events = _axis_events()
+    return {
+        "case_timeline": charts.case_timeline(events, rl.case_phases(events), rl.follow_up_status(events, today="2026-11-22")),
+        "stage_durations": charts.stage_durations(rl.stage_timeframes(rl.case_stages(rl.AXIS_CASE_ID))),
+        "outcome_shares": charts.outcome_shares(rl.outcome_shares(t["ncp_cases"], "lead NCP")),
+        "outcome_explorer": charts.outcome_explorer(t["ncp_cases"]),
+        "acceptance_rates": charts.acceptance_rates(rl.acceptance_rate(t["ncp_cases"], "theme")),
+        "duration_distribution": charts.duration_distribution(rl.stage_timeframes(rl.case_stages())),
+        "incident_timeline": charts.incident_timeline(rl.incident_timeline(t["incidents"])),
+        "figure_claims": charts.figure_claims(rl.competing_figures(t["incident_figures"], "iran-2019-11-fuel-protests", "killed")),
+        "incident_uses": charts.incident_uses(rl.incident_timeline(t["incidents"])),
+        "sanctions_timeline": charts.sanctions_timeline(rl.sanctions_table(t["sanctions"], t["vendors"])),
+        "vendor_links": charts.vendor_links(rl.vendor_links(t)),
+        "city_ranking": charts.city_ranking(rl.city_ranking_flags(t["surveilled_cities"]), 2020),
+    }
+
+
+def test_every_public_builder_is_covered(tables):
+    import inspect
+
+    builders = {n for n, f in vars(charts).items() if inspect.isfunction(f) and f.__module__ == charts.__name__
+                and not n.startswith("_") and n not in {"static_html", "write_assets", "to_svg", "to_png", "save"}}
+    assert builders == set(build_all(tables))
+
+
+@pytest.mark.parametrize("name", ["case_timeline", "stage_durations", "outcome_shares", "outcome_explorer", "acceptance_rates",
+                                  "duration_distribution", "incident_timeline", "figure_claims", "incident_uses",
+                                  "sanctions_timeline", "vendor_links", "city_ranking"])
+def test_builder_has_title_description_and_exports_to_svg(tables, name):
+    chart = build_all(tables)[name]
+    spec = chart.to_dict()
+    assert spec.get("description") and len(spec["description"]) > 30
+    assert spec.get("title")
+    svg = charts.to_svg(chart)
+    assert svg.lstrip().startswith("<svg") and "</svg>" in svg
+
+
+def test_case_timeline_spec():
+    events = _axis_events()
+    spec = charts.case_timeline(events, rl.case_phases(events), rl.follow_up_status(events, today="2026-11-22")).to_dict()
+    units = list(_walk(spec))
+    assert [_mark(u) for u in units] == ["bar", "text", "point"]
+    bars, _, points = units
+    assert bars["encoding"]["x"]["field"] == "start" and bars["encoding"]["x2"]["field"] == "end"
+    phases = _values(spec, spec["vconcat"][0])
+    assert [p["phase"] for p in phases] == ["Initial assessment", "Good offices", "Final statement", "Follow-up due"]
+    assert phases[-1]["end"].startswith("2026-11-19")
+    assert points["encoding"]["color"]["field"] == "actor"
+    evs = _values(spec, points)
+    assert len(evs) == 30
+    assert [e["date"][:10] for e in evs] == sorted(e["date"][:10] for e in evs)  # drawn in date order
+    assert points["encoding"]["color"]["scale"]["range"][0] == charts.PALETTE[0]
+    assert "104 days" in spec["description"] and "19 November 2026" in spec["description"]
+
+
+def test_stage_durations_spec():
+    spec = charts.stage_durations(rl.stage_timeframes(rl.case_stages(rl.AXIS_CASE_ID))).to_dict()
+    units = list(_walk(spec))
+    assert [_mark(u) for u in units] == ["bar", "tick", "text", "text"]
+    assert units[0]["encoding"]["x"]["field"] == "days" and units[1]["encoding"]["x"]["field"] == "timeframe_days"
+    rows = {r["stage"]: r for r in _values(spec)}
+    assert (rows["Initial assessment"]["days"], rows["Initial assessment"]["timeframe_days"]) == (104, 90)
+    assert rows["Initial assessment"]["status"] == "later than the timeframe"
+    assert (rows["Conclusion"]["days"], rows["Conclusion"]["status"]) == (320, "within the timeframe")
+
+
+def test_outcome_shares_spec_uses_fixed_outcome_colours(tables):
+    shares = rl.outcome_shares(tables["ncp_cases"], "surveillance / ICT")
+    spec = charts.outcome_shares(shares).to_dict()
+    (unit,) = _walk(spec)
+    assert _mark(unit) == "bar"
+    enc = unit["encoding"]
+    assert enc["x"]["field"] == "share" and enc["x"]["stack"] == "normalize"
+    assert enc["color"]["scale"]["domain"] == list(rl.OUTCOMES)
+    assert enc["color"]["scale"]["range"] == [charts.OUTCOME_COLOURS[o] for o in rl.OUTCOMES]
+    assert any(p.get("bind") == "legend" for p in spec["params"])
+    rows = _values(spec)
+    assert sum(r["cases"] for r in rows) == len(tables["ncp_cases"])
+
+
+def test_outcome_shares_leaves_out_small_groups(tables):
+    shares = rl.outcome_shares(tables["ncp_cases"], "lead NCP")
+    spec = charts.outcome_shares(shares, max_groups=5).to_dict()
+    assert len({r["group"] for r in _values(spec)}) == 5
+    n_groups = shares["group"].nunique()
+    assert f"{n_groups - 5} smaller groups left out" in spec["title"]["subtitle"]
+
+
+def test_outcome_explorer_filters_without_a_kernel(tables):
+    spec = charts.outcome_explorer(tables["ncp_cases"]).to_dict()
+    params = {p["name"]: p for p in spec["params"]}
+    assert params["lead_ncp_choice"]["bind"]["input"] == "select"
+    assert "Sweden" in params["lead_ncp_choice"]["bind"]["options"]
+    assert params["cases_choice"]["bind"]["input"] == "radio"
+    filters = [t["filter"] for t in spec.get("transform", []) if "filter" in t]
+    assert any("lead_ncp_choice" in f and "cases_choice" in f for f in filters)
+    known = tables["ncp_cases"]["date_submitted"].notna().sum()
+    assert len(_values(spec)) == known
+    # the filter, run by Vega itself, draws one bar per year and outcome of the chosen NCP's cases only
+    import vl_convert as vlc
+
+    cases = tables["ncp_cases"]
+    for choice in ("Sweden", "United Kingdom"):
+        params["lead_ncp_choice"]["value"] = choice
+        svg = vlc.vegalite_to_svg(spec, vl_version=charts.VL_VERSION)
+        chosen = cases[(cases["lead_ncp"] == choice) & cases["date_submitted"].notna()]
+        bars = chosen.groupby([chosen["date_submitted"].dt.year, chosen["outcome"].astype(str)]).ngroups
+        assert svg.count('aria-roledescription="bar"') == bars
+
+
+def test_acceptance_rates_spec(tables):
+    rates = rl.acceptance_rate(tables["ncp_cases"], "surveillance / ICT")
+    spec = charts.acceptance_rates(rates).to_dict()
+    (unit,) = _walk(spec)
+    assert _mark(unit) == "bar" and unit["encoding"]["x"]["field"] == "rate"
+    values = {r["group"]: r["rate"] for r in _values(spec)}
+    expected = rates.set_index("group")["rate"]
+    assert values == pytest.approx({g: float(v) for g, v in expected.items()})
+
+
+def test_duration_distribution_spec():
+    tf = rl.stage_timeframes(rl.case_stages())
+    spec = charts.duration_distribution(tf).to_dict()
+    units = list(_walk(spec))
+    assert [_mark(u) for u in units] == ["boxplot", "tick", "tick"]
+    assert len(_values(spec, units[1])) == len(tf)
+    limits = {r["stage"]: r["min"] for r in _values(spec, units[2])}
+    assert limits["Conclusion"] == tf.loc[tf["stage"] == "Conclusion", "timeframe_days"].min()
+
+
+def test_incident_timeline_spec(tables):
+    tl = rl.incident_timeline(tables["incidents"])
+    spec = charts.incident_timeline(tl).to_dict()
+    units = list(_walk(spec))
+    assert [_mark(u) for u in units] == ["bar", "point"]
+    assert units[0]["encoding"]["x2"]["field"] == "end_or_start"
+    rows = _values(spec)
+    assert len(rows) == len(tables["incidents"])
+    assert min(r["start_date"] for r in rows).startswith("2009")
+    assert all(u["encoding"]["color"]["field"] == "use" for u in units)
+
+
+def test_figure_claims_draw_every_claim_and_never_average(tables):
+    figures = tables["incident_figures"]
+    claims = rl.competing_figures(figures, "iran-2019-11-fuel-protests", "killed")
+    spec = charts.figure_claims(claims).to_dict()
+    assert [_mark(u) for u in _walk(spec)] == ["rule", "point", "text"]
+    rows = _values(spec)
+    assert len(rows) == len(claims)
+    assert sorted(r["value"] for r in rows) == sorted(claims["value"])
+    assert not _has_aggregate(spec)
+    assert {r["source"] for r in rows if r["from_paper"]} == {"SOMO / Justice for Iran paper"}
+    faceted = charts.figure_claims(rl.paper_claims_against_sources(figures)).to_dict()
+    assert faceted["facet"]["row"]["field"] == "group"
+    assert faceted["resolve"]["scale"] == {"x": "independent", "y": "independent"}
+    assert not _has_aggregate(faceted)
+
+
+def test_incident_uses_spec(tables):
+    tl = rl.incident_timeline(tables["incidents"])
+    spec = charts.incident_uses(tl).to_dict()
+    (unit,) = _walk(spec)
+    assert unit["encoding"]["y"]["field"] == "use" and unit["encoding"]["color"]["field"] == "country"
+    assert len(_values(spec)) == len(tl)
+
+
+def test_sanctions_timeline_spec(tables):
+    table = rl.sanctions_table(tables["sanctions"], tables["vendors"])
+    spec = charts.sanctions_timeline(table).to_dict()
+    (unit,) = _walk(spec)
+    assert _mark(unit) == "point"
+    assert {unit["encoding"][k]["field"] for k in ("x", "y", "color", "shape")} == {"date", "vendor", "authority_group", "measure_type"}
+    rows = _values(spec)
+    assert len(rows) == len(tables["sanctions"])
+    hik = [r for r in rows if r["vendor"].startswith("Hangzhou Hikvision") and r["date"].startswith("2019-10-09")]
+    assert len(hik) == 1 and "Entity List" in hik[0]["authority"]
+
+
+def test_vendor_links_spec(tables):
+    links = rl.vendor_links(tables)
+    spec = charts.vendor_links(links).to_dict()
+    (unit,) = _walk(spec)
+    assert unit["encoding"]["color"]["field"] == "kind"
+    rows = _values(spec)
+    assert len(rows) == links["date"].notna().sum()
+    assert any(r["ref"] == "ch-2020-ubs" and r["vendor_id"] == "hikvision" for r in rows)
+
+
+def test_city_ranking_spec(tables):
+    flagged = rl.city_ranking_flags(tables["surveilled_cities"])
+    spec = charts.city_ranking(flagged, 2020).to_dict()
+    units = list(_walk(spec))
+    assert [_mark(u) for u in units] == ["bar", "text"]
+    rows = {r["city"]: r for r in _values(spec)}
+    assert len(rows) == 20 and rows["Shanghai"]["status"] == "flagged" and rows["Taiyuan"]["status"] == "consistent"
+    assert "12. Shanghai" in spec["description"]
+    with pytest.raises(ValueError):
+        charts.city_ranking(flagged, 1999)
+
+
+def test_records_have_no_time_zone_and_no_nan():
+    frame = pd.DataFrame({"d": pd.to_datetime(["2025-01-11", None]), "n": pd.array([1, None], dtype="Int64"), "s": pd.array(["a", None], dtype="string")})
+    assert charts._records(frame) == [{"d": "2025-01-11T00:00:00", "n": 1, "s": "a"}, {"d": None, "n": None, "s": None}]
+
+
+def test_palette_is_used_by_every_colour_scale(tables):
+    for name, chart in build_all(tables).items():
+        text = str(chart.to_dict())
+        for colour in __import__("re").findall(r"#[0-9A-Fa-f]{6}", text):
+            assert colour.upper() in {c.upper() for c in charts.PALETTE} | {"#555555", "#E6E6E6"}, (name, colour)
