@@ -3,7 +3,11 @@
 * ``import rbclab`` against ``import pandas`` (each in a fresh interpreter, median of N);
 * loading and validating every table against plain ``pd.read_csv`` of the same files
   (cold: the loader's cache is cleared before each run; median of N).
-Targets: load + validate <= 2x the raw read; ``import rbclab`` <= 1.2x ``import pandas``.
+* each notebook's execution time (fresh kernel) against its floor: the same notebook cut
+  down to its first code cell (kernel start plus imports), and the ratio; then the whole
+  collection against the sum of the floors.
+Targets: load + validate <= 2x the raw read; ``import rbclab`` <= 1.2x ``import pandas``;
+collection <= 1.5x the sum of floors.  ``--skip-notebooks`` leaves the notebooks out.
 """
 
 from __future__ import annotations
@@ -12,7 +16,11 @@ import argparse
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def _import_time(module: str, repeat: int) -> float:
@@ -30,9 +38,46 @@ def _median_time(fn, repeat: int) -> float:
     return statistics.median(runs)
 
 
+def floor_notebook(nb):
+    """A copy of ``nb`` cut down to its first code cell (the imports), for the floor."""
+    import copy
+
+    floor = copy.deepcopy(nb)
+    first = next(i for i, c in enumerate(floor.cells) if c.cell_type == "code")
+    floor.cells = floor.cells[: first + 1]
+    return floor
+
+
+def notebook_times(paths: list[Path], repeat: int = 1) -> list[tuple[str, float, float]]:
+    """(name, median seconds to execute, median seconds for its floor) per notebook."""
+    import nbformat
+
+    from .nbtools import execute
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in paths:
+            floor_path = Path(tmp) / path.name
+            nbformat.write(floor_notebook(nbformat.read(path, as_version=4)), floor_path)
+            full = statistics.median(execute(path)[1] for _ in range(repeat))
+            floor = statistics.median(execute(floor_path)[1] for _ in range(repeat))
+            rows.append((path.name, full, floor))
+    return rows
+
+
+def print_notebooks(rows: list[tuple[str, float, float]]) -> None:
+    print("  notebook                          run s  floor s  ratio")
+    for name, full, floor in rows:
+        print(f"  {name:<32} {full:6.1f}  {floor:7.1f}  {full / floor:5.2f}x")
+    total, floors = sum(r[1] for r in rows), sum(r[2] for r in rows)
+    print(f"  {'collection':<32} {total:6.1f}  {floors:7.1f}  {total / floors:5.2f}x  (target <= 1.5x)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--notebook-repeat", type=int, default=1, help="runs per notebook and floor (median)")
+    parser.add_argument("--skip-notebooks", action="store_true")
     args = parser.parse_args(argv)
 
     import pandas as pd
@@ -64,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  import rbclab                  {t_rbclab * 1000:8.1f} ms   ratio {t_rbclab / t_pandas:5.2f}x  (target <= 1.2x)")
     print(f"  pd.read_csv of every table     {t_raw * 1000:8.1f} ms")
     print(f"  rbclab load + validate (cold)  {t_load * 1000:8.1f} ms   ratio {t_load / t_raw:5.2f}x  (target <= 2x)")
+    if not args.skip_notebooks:
+        paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+        print(f"\nnotebooks (fresh kernel each; floor = kernel start + the first code cell; median of {args.notebook_repeat})")
+        print_notebooks(notebook_times(paths, args.notebook_repeat))
     return 0
 
 

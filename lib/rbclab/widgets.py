@@ -44,7 +44,8 @@ class OutcomeExplorer:
         self.kind = w.ToggleButtons(options=[ALL, "surveillance / ICT", "other cases"], value=ALL, description="Cases")
         self.years = w.IntRangeSlider(value=(int(years.min()), int(years.max())), min=int(years.min()), max=int(years.max()), description="Submitted")
         self.summary = w.HTML()
-        self.output = w.Output()
+        self.view = None  # a JupyterChart, created in a kernel only (its JavaScript comes from vl-convert)
+        self.output = w.VBox()
         for control in (self.grouping, self.lead_ncp, self.kind, self.years):
             control.observe(lambda _change: self.update(), names="value")
         self.widget = w.VBox([w.HBox([self.grouping, self.lead_ncp]), self.kind, self.years, self.summary, self.output])
@@ -81,13 +82,15 @@ class OutcomeExplorer:
                    self.kind.value if self.kind.value != ALL else "all cases",
                    "submitted {}-{}".format(*self.years.value)]
         self.summary.value = (f"<b>{len(cases)}</b> cases ({html.escape(', '.join(filters))}): {html.escape(rate_text)}")
-        if _in_kernel():
-            from IPython.display import display
-
-            self.output.clear_output(wait=True)
-            with self.output:
-                if len(cases):
-                    display(charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}"))
+        if _in_kernel() and len(cases):
+            # one chart widget, updated in place: no Output-widget capture, nothing fetched
+            chart = charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}")
+            if self.view is None:
+                charts.alt.JupyterChart.enable_offline()
+                self.view = charts.alt.JupyterChart(chart)
+                self.output.children = (self.view,)
+            else:
+                self.view.chart = chart
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
