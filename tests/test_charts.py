@@ -74,7 +74,7 @@ def test_every_public_builder_is_covered(tables):
     import inspect
 
     builders = {n for n, f in vars(charts).items() if inspect.isfunction(f) and f.__module__ == charts.__name__
-                and not n.startswith("_") and n not in {"static_html", "write_assets", "to_svg", "to_png", "save"}}
+                and not n.startswith("_") and n not in {"static_html", "write_assets", "to_svg", "to_png", "save", "cache_dir"}}
     assert builders == set(build_all(tables))
 
 
@@ -263,3 +263,24 @@ def test_palette_is_used_by_every_colour_scale(tables):
         text = str(chart.to_dict())
         for colour in __import__("re").findall(r"#[0-9A-Fa-f]{6}", text):
             assert colour.upper() in {c.upper() for c in charts.PALETTE} | {"#555555", "#E6E6E6"}, (name, colour)
+
+
+def test_offline_widget_javascript_is_built_once_and_reused(tmp_path, monkeypatch):
+    from altair.jupyter.jupyter_chart import JupyterChart
+
+    from rbclab import charts
+
+    monkeypatch.setenv("RBCLAB_CACHE", str(tmp_path))
+    monkeypatch.setattr(JupyterChart, "_is_offline", False)
+    monkeypatch.setattr(JupyterChart, "_esm", "")
+    charts._enable_offline_widget()
+    cached = list(tmp_path.glob("jupyterchart-*.js"))
+    assert len(cached) == 1 and JupyterChart._is_offline
+    built = JupyterChart._esm
+    assert len(built) > 100_000 and "cdn.jsdelivr" not in built[:2000]
+    # a new kernel: not offline yet, and the file is read instead of rebuilt
+    monkeypatch.setattr(JupyterChart, "_is_offline", False)
+    monkeypatch.setattr(JupyterChart, "_esm", "")
+    cached[0].write_text(built + "\n// from the cache\n", encoding="utf-8")
+    charts._enable_offline_widget()
+    assert JupyterChart._is_offline and JupyterChart._esm.endswith("// from the cache\n")

@@ -112,9 +112,49 @@ def _title_text(spec: dict) -> str:
     return str(title) if title else ""
 
 
+def cache_dir() -> Path:
+    """Where the chart widget's offline JavaScript is kept between kernels.
+
+    ``$RBCLAB_CACHE`` if set, else ``$XDG_CACHE_HOME/rbclab`` or ``~/.cache/rbclab``.
+    """
+    import os
+
+    if os.environ.get("RBCLAB_CACHE"):
+        return Path(os.environ["RBCLAB_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rbclab"
+
+
+def _enable_offline_widget() -> None:
+    """Give JupyterChart its offline JavaScript, building it (about 1.3 s) once per version.
+
+    Altair builds the bundle with vl-convert in every new kernel; the result depends only on
+    the Altair, vl-convert and Vega-Lite versions, so it is kept on disk under those names.
+    """
+    from altair.jupyter.jupyter_chart import JupyterChart
+
+    if getattr(JupyterChart, "_is_offline", False):
+        return
+    import vl_convert as vlc
+
+    path = cache_dir() / f"jupyterchart-altair{alt.__version__}-vlc{vlc.__version__}-vl{VL_VERSION}.js"
+    if path.is_file() and hasattr(JupyterChart, "_esm"):
+        JupyterChart._esm = path.read_text(encoding="utf-8")
+        JupyterChart._is_offline = True
+        return
+    JupyterChart.enable_offline(True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+        tmp.write_text(JupyterChart._esm, encoding="utf-8")
+        tmp.replace(path)  # atomic: a kernel starting meanwhile never reads half a file
+    except OSError:
+        pass  # a read-only home only costs the rebuild next time
+
+
 def _renderer(spec: dict, **metadata):
     from altair.vegalite.v6.display import jupyter_renderer
 
+    _enable_offline_widget()
     data, meta = jupyter_renderer(spec, offline=True, **metadata)
     data["text/html"] = static_html(spec)
     return data, meta
