@@ -13,6 +13,10 @@ from .package import resolve
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Folder added to JUPYTER_PATH so that Voila finds ``voila/templates/rbclab``.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Voila's lab template without the style sheets it loads from a CDN.
+VOILA_TEMPLATE = "rbclab"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -90,18 +94,25 @@ def dashboard_command(notebooks: str | Path, port: int = 8866, open_browser: boo
     cmd = [
         sys.executable, "-m", "voila", str(notebooks),
         "--Voila.ip=127.0.0.1", f"--port={port}",
-        "--theme=light", "--show_tracebacks=True",
+        "--theme=light", "--show_tracebacks=True", f"--template={VOILA_TEMPLATE}",
     ]
     if not open_browser:
         cmd.append("--no-browser")
     return cmd
 
 
+def dashboard_env(data: str | Path | None = None) -> dict[str, str]:
+    """Environment for Voila: finds the packaged ``rbclab`` template; ``data`` sets RBCLAB_DATA."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES), env.get("JUPYTER_PATH")]))
+    if data:
+        env["RBCLAB_DATA"] = str(Path(data).resolve())
+    return env
+
+
 def cmd_dashboard(args: argparse.Namespace) -> int:
     cmd = dashboard_command(args.notebooks, port=args.port, open_browser=args.open)
-    env = dict(os.environ)
-    if args.data:
-        env["RBCLAB_DATA"] = str(Path(args.data).resolve())
+    env = dashboard_env(args.data)
     print(f"Serving {args.notebooks} as a dashboard on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)")
     try:
         return subprocess.call(cmd, env=env)

@@ -8,6 +8,7 @@ else is aborted and recorded, and the tests assert that the record is empty.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -223,3 +224,67 @@ def copy_notebook(source: Path, target_dir: Path) -> Path:
 
 def new_token() -> str:
     return secrets.token_hex(24)
+
+
+#: Every Vega view inside a Jupyter output (Lab or Voila), as text that changes when it is redrawn.
+CHART_SNAPSHOT = """(scope) => [...document.querySelectorAll(scope + ' .vega-embed')].map(e => {
+  const svg = e.querySelector('svg'); if (svg) return svg.outerHTML;
+  const canvas = e.querySelector('canvas'); return canvas ? canvas.toDataURL() : '';
+})"""
+ALL_WIDGET_CHARTS_DRAWN = """(scope) => {
+  const views = [...document.querySelectorAll(scope + ' .vega-embed')];
+  return views.length > 0 && views.every(v => v.querySelector('svg, canvas'));
+}"""
+#: Text that means a chart fell back to its static HTML or failed to load its script.
+FALLBACK_TEXTS = ("Error loading script", "Chart script not found", "could not be drawn")
+
+
+def assert_charts_are_widgets(page, scope: str) -> int:
+    """Every chart in ``scope`` is drawn by a live widget view, none by the text/html fallback."""
+    page.wait_for_function(ALL_WIDGET_CHARTS_DRAWN, arg=scope, timeout=TIMEOUT_MS)
+    assert page.locator(f"{scope} .rbclab-chart").count() == 0, "a chart shows its static HTML fallback"
+    text = page.inner_text(scope)
+    for phrase in FALLBACK_TEXTS:
+        assert phrase not in text
+    return page.locator(f"{scope} .vega-embed").count()
+
+
+def change_a_filter(page, scope: str) -> str:
+    """Change the first widget control that redraws a chart; return what was changed.
+
+    Tries dropdowns, single selects, toggle buttons, sliders and checkboxes in that order,
+    waiting for any chart under ``scope`` to change after each; fails if none does.
+    """
+    before = page.evaluate(CHART_SNAPSHOT, scope)
+    changed = f"() => JSON.stringify(({CHART_SNAPSHOT})({scope!r})) !== {json.dumps(json.dumps(before))}"
+    tried = []
+
+    def waited(label: str) -> bool:
+        tried.append(label)
+        try:
+            page.wait_for_function(changed, timeout=45_000)
+            return True
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: try the next control
+            return False
+
+    for select in page.locator(f"{scope} .widget-dropdown select, {scope} .widget-select select:not([multiple])").all():
+        values = select.locator("option").evaluate_all("opts => opts.map(o => o.value)")
+        current = select.input_value()
+        others = [v for v in values if v != current]
+        if others and (select.select_option(others[0]) or True) and waited(f"select {others[0]!r}"):
+            return tried[-1]
+    for button in page.locator(f"{scope} .widget-toggle-buttons button:not(.mod-active)").all()[:2]:
+        button.click()
+        if waited(f"toggle {button.inner_text()!r}"):
+            return tried[-1]
+    for handle in page.locator(f"{scope} .widget-slider .noUi-handle, {scope} .widget-hslider .noUi-handle").all()[:2]:
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        if waited("slider"):
+            return tried[-1]
+    for box in page.locator(f"{scope} .widget-checkbox input[type=checkbox]").all()[:2]:
+        box.click()
+        if waited("checkbox"):
+            return tried[-1]
+    pytest.fail(f"no widget control redrew a chart; tried: {tried or 'no controls found'}")
