@@ -1,4 +1,4 @@
-"""Lower layers never import higher ones; Altair and ipywidgets are not imported by `import rbclab`."""
+"""Lower layers never import higher ones; `import rbclab` imports none of the heavy libraries."""
 
 import ast
 import subprocess
@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 LIB = Path(__file__).resolve().parents[1] / "lib" / "rbclab"
-ORDER = ["taxonomy", "package", "validate", "load", "analyse", "charts", "widgets", "nbtools", "cli", "bench"]
+ORDER = ["taxonomy", "package", "validate", "load", "analyse", "charts", "widgets", "nbtools", "report", "cli", "bench"]
 
 
 def _imports(module: str) -> set[str]:
@@ -29,6 +29,6 @@ def test_modules_import_only_lower_layers():
 
 
 def test_import_rbclab_is_light():
-    code = "import sys, rbclab; print(sorted(m for m in ('altair', 'ipywidgets', 'frictionless', 'nbclient') if m in sys.modules))"
+    code = "import sys, rbclab; print(sorted(m for m in ('altair', 'ipywidgets', 'frictionless', 'nbclient', 'nbconvert', 'voila', 'playwright') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"

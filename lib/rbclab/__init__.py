@@ -6,8 +6,8 @@
 
 Modules, lowest first (a module imports only those above it in this list):
 ``taxonomy`` (vocabularies) -> ``package`` (find and read) -> ``validate`` ->
-``load`` (typed loaders) -> ``analyse`` -> ``charts`` -> ``widgets`` -> ``nbtools`` -> ``cli``.
-Charts and widgets import Altair and ipywidgets, so they load on first use only.
+``load`` (typed loaders) -> ``analyse`` -> ``charts`` -> ``widgets`` -> ``nbtools`` -> ``report`` -> ``cli``.
+Charts, widgets and the report import Altair, ipywidgets or nbconvert, so they load on first use only.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ AXIS_CASE_ID = "se-2025-axis-communications"
 
 
 def __getattr__(name: str):
-    """``rl.charts`` and ``rl.widgets`` import Altair or ipywidgets on first use only."""
-    if name in ("charts", "widgets"):
+    """``rl.charts``, ``rl.widgets`` and ``rl.report`` import their heavy libraries on first use only."""
+    if name in ("charts", "widgets", "report"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)

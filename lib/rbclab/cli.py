@@ -1,8 +1,10 @@
-"""Command line: ``rbclab validate``, ``rbclab run``, ``rbclab info``."""
+"""Command line: ``rbclab validate``, ``rbclab run``, ``rbclab report``, ``rbclab dashboard``, ``rbclab info``."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,6 +13,10 @@ from .package import resolve
 from .validate import validate
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Folder added to JUPYTER_PATH so that Voila finds ``voila/templates/rbclab``.
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Voila's lab template without the style sheets it loads from a CDN.
+VOILA_TEMPLATE = "rbclab"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -58,6 +64,62 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .report import MAX_PAGE_BYTES, build_report, discover_notebooks  # noqa: PLC0415 - heavy
+
+    report = validate(args.data)
+    if not report.ok:
+        print(report.summary())
+        return 1
+    notebooks = []
+    for item in args.notebooks:
+        path = Path(item)
+        notebooks.extend([path] if path.is_file() else discover_notebooks(path))
+    if not notebooks:
+        print(f"no notebooks found in {', '.join(args.notebooks)}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    print(f"Building the report of {len(notebooks)} notebooks into {out}/ ...")
+    result = build_report(out, notebooks=notebooks, data=args.data, timeout=args.timeout, log=print)
+    print(f"\nData version {result.data_version}; {len(result.data_files)} files checksummed; built in {result.seconds:.1f} s.")
+    print(f"Open {result.index.resolve().as_uri()} (works offline, nothing is loaded from another host).")
+    big = result.oversized()
+    for page in big:
+        print(f"error: {page.path} is {page.bytes:,} bytes, over the {MAX_PAGE_BYTES:,}-byte limit", file=sys.stderr)
+    return 1 if big else 0
+
+
+def dashboard_command(notebooks: str | Path, port: int = 8866, open_browser: bool = False) -> list[str]:
+    """The Voila command that serves ``notebooks`` as a dashboard on 127.0.0.1 only."""
+    cmd = [
+        sys.executable, "-m", "voila", str(notebooks),
+        "--Voila.ip=127.0.0.1", f"--port={port}",
+        "--theme=light", "--show_tracebacks=True", f"--template={VOILA_TEMPLATE}",
+    ]
+    if not open_browser:
+        cmd.append("--no-browser")
+    return cmd
+
+
+def dashboard_env(data: str | Path | None = None) -> dict[str, str]:
+    """Environment for Voila: finds the packaged ``rbclab`` template; ``data`` sets RBCLAB_DATA."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES), env.get("JUPYTER_PATH")]))
+    if data:
+        env["RBCLAB_DATA"] = str(Path(data).resolve())
+    return env
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    cmd = dashboard_command(args.notebooks, port=args.port, open_browser=args.open)
+    env = dashboard_env(args.data)
+    print(f"Serving {args.notebooks} as a dashboard on http://127.0.0.1:{args.port}/ (Ctrl-C stops it)")
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     print(f"data package: {resolve(None)}")
     return 0
@@ -75,6 +137,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="folder of numbered notebooks")
     p.add_argument("--out", default="build/notebooks", help="where executed notebooks go")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("report", help="execute every notebook into an offline HTML report")
+    p.add_argument("--out", default="build/report", help="report folder (default: build/report)")
+    p.add_argument("--notebooks", nargs="+", default=[str(ROOT / "notebooks")],
+                   help="folders of numbered notebooks (NN_name.ipynb) or notebook files")
+    p.add_argument("--data", default=None, help="data package folder (default: the bundled data)")
+    p.add_argument("--timeout", type=int, default=600, help="seconds one cell may run")
+    p.set_defaults(func=cmd_report)
+    p = sub.add_parser("dashboard", help="serve the explorer notebooks as a Voila dashboard on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8866, help="port on 127.0.0.1 (default: 8866)")
+    p.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="folder of notebooks to serve")
+    p.add_argument("--data", default=None, help="data package folder (default: the bundled data)")
+    p.add_argument("--open", action="store_true", help="open a web browser on the dashboard")
+    p.set_defaults(func=cmd_dashboard)
     p = sub.add_parser("info", help="say where the bundled data package is")
     p.set_defaults(func=cmd_info)
     args = parser.parse_args(argv)
