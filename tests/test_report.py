@@ -8,11 +8,10 @@ from importlib import resources
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from rbclab import report as rr
 
-from conftest import FIXTURE_NOTEBOOKS, PAYLOAD, ROOT
+from support import FIXTURE_NOTEBOOKS, PAYLOAD, ROOT
 
 #: Attributes through which a page makes the browser load something.
 LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import (
+from browser_support import (
     ROOT, TIMEOUT_MS, assert_charts_are_widgets, change_a_filter, copy_notebook, start_dashboard,
 )
 from rbclab.report import discover_notebooks
@@ -66,5 +66,5 @@ def test_dashboard_explorer_widgets_redraw_the_chart(dashboard, guarded_page):
     changed = change_a_filter(page, "#rendered_cells")
     assert changed.startswith("select")
     page.locator("#rendered_cells .vega-embed").nth(1).scroll_into_view_if_needed()
-    guard.page.screenshot(path=str(guard.screenshot("voila-explorer-filtered")))  # the viewport at the explorer
+    guard.screenshot("voila-explorer-filtered", full_page=False)  # the viewport, scrolled to the explorer
     assert guard.external == []

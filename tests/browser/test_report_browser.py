@@ -1,8 +1,7 @@
 """The report in Chromium: every page draws every chart, offline, from file:// and a static server."""
 
-import pytest
 
-from conftest import ALL_STATIC_CHARTS_DRAWN, TIMEOUT_MS
+from browser_support import ALL_STATIC_CHARTS_DRAWN, TIMEOUT_MS
 
 # Bars of the fixture chart currently drawn, and their opacities.
 BARS = """() => [...document.querySelectorAll('.rbclab-chart svg path[role="graphics-symbol"]')]
