@@ -5,9 +5,13 @@
   (cold: the loader's cache is cleared before each run; median of N).
 * each notebook's execution time (fresh kernel) against its floor: the same notebook cut
   down to its first code cell (kernel start plus imports), and the ratio; then the whole
-  collection against the sum of the floors.
+  collection against the sum of the floors;
+* the offline report: build time (every notebook executed and converted), the size of
+  each page and of the shared assets, and the time to the first drawn chart of each page
+  in Chromium (``/usr/bin/chromium``, file://, median of N loads).
 Targets: load + validate <= 2x the raw read; ``import rbclab`` <= 1.2x ``import pandas``;
-collection <= 1.5x the sum of floors.  ``--skip-notebooks`` leaves the notebooks out.
+collection <= 1.5x the sum of floors; every report page <= 2 MB.
+``--skip-notebooks`` and ``--no-report`` leave those parts out.
 """
 
 from __future__ import annotations
@@ -73,11 +77,94 @@ def print_notebooks(rows: list[tuple[str, float, float]]) -> None:
     print(f"  {'collection':<32} {total:6.1f}  {floors:7.1f}  {total / floors:5.2f}x  (target <= 1.5x)")
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+#: Records, in the page, the time from navigation start to the first chart drawn.
+_FIRST_CHART = """
+window.__rbclabFirstChart = null;
+new MutationObserver((records, observer) => {
+  if (document.querySelector('.rbclab-chart svg, .rbclab-chart canvas')) {
+    window.__rbclabFirstChart = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def bench_report_build(out, notebooks=None) -> "object":
+    """Build the report into ``out`` (default: the collection's notebooks); return rbclab.report's result."""
+    from rbclab.report import build_report, discover_notebooks
+
+    paths = None
+    if notebooks:
+        paths = [p for folder in notebooks for p in discover_notebooks(folder)]
+    return build_report(out, notebooks=paths)
+
+
+def bench_first_chart(pages, repeat: int) -> dict[str, float]:
+    """Median milliseconds from navigation to the first drawn chart, per page with a chart."""
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, float] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            for page_file in pages:
+                if 'class="rbclab-chart"' not in page_file.read_text(encoding="utf-8"):
+                    continue
+                runs = []
+                for _ in range(repeat):
+                    context = browser.new_context()
+                    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+                    page = context.new_page()
+                    page.add_init_script(_FIRST_CHART)
+                    page.goto(page_file.resolve().as_uri())
+                    page.wait_for_function("() => window.__rbclabFirstChart !== null", timeout=60_000)
+                    runs.append(page.evaluate("() => window.__rbclabFirstChart"))
+                    context.close()
+                times[page_file.name] = statistics.median(runs)
+        finally:
+            browser.close()
+    return times
+
+
+def print_report_bench(out, repeat: int, notebooks=None) -> None:
+    """Print report build time, page sizes and time to first drawn chart."""
+    from pathlib import Path
+
+    from rbclab.report import ASSETS, MAX_PAGE_BYTES
+
+    result = bench_report_build(Path(out), notebooks)
+    print(f"\nReport ({len(result.pages)} notebooks into {result.out}/)")
+    print(f"  build (execute + convert)      {result.seconds:8.1f} s")
+    for page in result.pages:
+        print(f"    {page.path.name:<34} {page.bytes / 1000:8.1f} kB   executed + converted in {page.seconds:5.1f} s")
+    print(f"    {'index.html':<34} {result.index.stat().st_size / 1000:8.1f} kB")
+    for asset in sorted((result.out / ASSETS).iterdir()):
+        print(f"    {ASSETS + '/' + asset.name:<34} {asset.stat().st_size / 1000:8.1f} kB   (shared, loaded once per page)")
+    biggest = max(p.bytes for p in result.pages)
+    print(f"  largest page                   {biggest / 1000:8.1f} kB   (limit {MAX_PAGE_BYTES / 1000:.0f} kB)")
+    if not Path(CHROMIUM).exists():
+        print(f"  time to first drawn chart: skipped, {CHROMIUM} is missing (apt-get install chromium)")
+        return
+    times = bench_first_chart([p.path for p in result.pages], repeat=min(repeat, 5))
+    if not times:
+        print("  time to first drawn chart: no page has a chart")
+    for name, ms in times.items():
+        print(f"  first chart drawn, {name:<20} {ms:8.1f} ms   (Chromium, file://, median of {min(repeat, 5)})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--notebook-repeat", type=int, default=1, help="runs per notebook and floor (median)")
     parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--no-report", action="store_true", help="skip the report build and browser timings")
+    parser.add_argument("--report-out", default="build/bench-report", help="where the benchmark builds the report")
+    parser.add_argument("--report-notebooks", nargs="+", default=None, help="notebook folders (default: notebooks/)")
     args = parser.parse_args(argv)
 
     import pandas as pd
@@ -113,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
         print(f"\nnotebooks (fresh kernel each; floor = kernel start + the first code cell; median of {args.notebook_repeat})")
         print_notebooks(notebook_times(paths, args.notebook_repeat))
+    if not args.no_report:
+        print_report_bench(args.report_out, args.repeat, args.report_notebooks)
     return 0
 
 
