@@ -38,6 +38,11 @@ def lab(tmp_path_factory):
     root = tmp / "notebooks"
     for nb in [FIXTURE, *NOTEBOOK_02[:1]]:
         copy_notebook(nb, root)
+    # Lab renders off-screen cells lazily ("contentVisibility"); the test waits for widgets in
+    # any cell, so every cell is attached, as a reader scrolling through would see them.
+    tracker = tmp / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text('{"windowingMode": "none"}', encoding="utf-8")
     port, token = free_port(), new_token()
     cmd = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
@@ -59,7 +64,8 @@ def run_notebook_in_lab(guarded_page, lab, name: str, shot: str):
     url, token = lab
     guard = guarded_page(viewport=(1400, 1000))
     page = guard.page
-    page.goto(f"{url}/lab/tree/{name}?token={token}")
+    # a workspace of its own, reset: only this notebook opens, not the tabs of an earlier test
+    page.goto(f"{url}/lab/workspaces/{shot}/tree/{name}?token={token}&reset")
     page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-NotebookPanel .jp-Notebook')", timeout=TIMEOUT_MS)
     # Wait until the notebook and its kernel are ready, then run every cell through Lab's own command.
     page.evaluate(RUN_ALL)
