@@ -1,6 +1,5 @@
 """The ipywidgets explorers work without a front end; exercises check answers computed from the data."""
 
-import pandas as pd
 import pytest
 
 import rbclab as rl

@@ -6,7 +6,6 @@ import argparse
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from .package import resolve
@@ -30,17 +29,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def execute_notebooks(notebooks: list[Path], out: Path, timeout: int = 300) -> list[tuple[Path, float]]:
-    """Execute notebooks in order with nbclient; write executed copies to ``out``."""
+    """Execute notebooks in order; write executed copies to ``out``."""
     import nbformat  # noqa: PLC0415 - heavy, only for running notebooks
-    from nbclient import NotebookClient  # noqa: PLC0415
+
+    from .nbtools import execute  # noqa: PLC0415
 
     out.mkdir(parents=True, exist_ok=True)
     done = []
     for nb_path in notebooks:
-        nb = nbformat.read(nb_path, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}}).execute()
-        elapsed = time.perf_counter() - start
+        nb, elapsed = execute(nb_path, timeout=timeout)
         target = out / nb_path.name
         nbformat.write(nb, target)
         done.append((target, elapsed))

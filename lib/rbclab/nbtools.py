@@ -14,7 +14,6 @@ treats a cell without one as never run, and a fresh kernel numbers cells the sam
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -68,21 +67,41 @@ def problems(nb, size: int) -> list[str]:
     return found
 
 
-def execute(path: str | Path, timeout: int = 120, kernel_name: str = "python3"):
+def execute(path: str | Path, timeout: int = 120, kernel_name: str = "python3", data: str | Path | None = None):
     """Execute a notebook in its own folder; return (notebook, seconds).
 
-    Widget state is collected while running (nbclient's Output-widget capture needs it) and
-    dropped by :func:`clean` before anything is written.
+    ``data`` sets ``RBCLAB_DATA`` for the kernel, so the notebook reads that package.
+    Widget state is kept while running (nbclient 0.11 fails on an ipywidgets Output widget
+    without it) and dropped by :func:`clean` or the report before anything is written.
+    The kernel talks over Unix sockets, so kernels started at the same moment by other
+    programs cannot take its ports; one that dies while starting gets one fresh start.
     """
+    import os
+    import tempfile
+
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, store_widget_state=True,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    return nb, time.perf_counter() - start
+    env = dict(os.environ)
+    if data is not None:
+        env["RBCLAB_DATA"] = str(Path(data).resolve())
+    for attempt in (1, 2):
+        nb = nbformat.read(path, as_version=4)
+        with tempfile.TemporaryDirectory(prefix="rbclab-kernel-") as sockets:
+            km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(sockets) / "k"))
+            client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=kernel_name, store_widget_state=True,
+                                    resources={"metadata": {"path": str(path.parent.resolve())}})
+            start = time.perf_counter()
+            try:
+                client.execute(env=env)
+                return nb, time.perf_counter() - start
+            except DeadKernelError:
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def main(argv: list[str] | None = None) -> int:

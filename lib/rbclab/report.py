@@ -24,11 +24,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,40 +218,10 @@ def data_checksums(data: str | Path | None = None) -> list[DataFile]:
 
 
 def execute_notebook(path: str | Path, data: str | Path | None = None, timeout: int = 600):
-    """Run a notebook with nbclient in its own folder; return the executed notebook.
+    """Run a notebook in its own folder (see :func:`rbclab.nbtools.execute`); return it executed."""
+    from .nbtools import execute
 
-    ``data`` sets ``RBCLAB_DATA`` for the kernel, so the notebook reads that package.
-    """
-    import nbformat  # noqa: PLC0415 - heavy, only when a report is built
-    from nbclient import NotebookClient  # noqa: PLC0415
-
-    path = Path(path)
-    env = dict(os.environ)
-    if data is not None:
-        env["RBCLAB_DATA"] = str(Path(data).resolve())
-    # nbclient 0.11 fails on an ipywidgets Output widget when store_widget_state=False
-    # (KeyError in output_widget.py), so the state is kept here and dropped in staticize().
-    from jupyter_client.manager import KernelManager  # noqa: PLC0415
-    from nbclient.exceptions import DeadKernelError  # noqa: PLC0415
-
-    for attempt in (1, 2):
-        nb = nbformat.read(path, as_version=4)
-        with tempfile.TemporaryDirectory(prefix="rbclab-kernel-") as sockets:
-            # Unix sockets instead of TCP ports: kernels started at the same moment by
-            # other programs cannot take the ports this one was given.
-            km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "k"))
-            client = NotebookClient(
-                nb, km=km, timeout=timeout, kernel_name="python3",
-                resources={"metadata": {"path": str(path.parent.resolve())}},
-            )
-            try:
-                client.execute(env=env)
-                return nb
-            except DeadKernelError:
-                # A kernel that dies while starting gets one fresh start; a second death is reported.
-                if attempt == 2:
-                    raise
-    raise AssertionError("unreachable")
+    return execute(path, timeout=timeout, data=data)[0]
 
 
 def staticize(nb) -> tuple[int, int]:

@@ -327,16 +327,15 @@ class _Checker:
             if d and end and d[0] > end[1] and r["event_type"] != "follow-up":
                 self.add(res, num, "date", r["date"], "event is after the case was concluded (only follow-up events may be)", "event-span")
 
-
     def claim_rules(self, res) -> None:
         """A used claim holds the case table's value; a filled field with claims has exactly one used."""
         cases = self.raw.tables["ncp_cases"]
         col = {c: i for i, c in enumerate(cases.header)}
-        by_id = {row[col["case_id"]]: row for row in cases.rows} if "case_id" in col else {}
+        by_id = {row[col["case_id"]]: (num, row) for row, num in zip(cases.rows, cases.numbers)} if "case_id" in col else {}
         used: dict[tuple[str, str], int] = {}
         claimed: set[tuple[str, str]] = set()
         for num, r in self.rows("case_claims", "case_id", "field", "value", "used"):
-            case = by_id.get(r["case_id"])
+            case = by_id.get(r["case_id"], (None, None))[1]
             if case is None or r["field"] not in col:
                 continue  # dangling ids and unknown fields are reported by the key and enum checks
             key = (r["case_id"], r["field"])
@@ -351,17 +350,11 @@ class _Checker:
             if case[col[r["field"]]] != r["value"]:
                 self.add(res, num, "value", r["value"],
                          f"marked used, but ncp_cases has {r['field']} = {case[col[r['field']]]!r}", "claim-used")
-        for case_id, field in sorted(claimed - set(used)):
-            value = by_id[case_id][col[field]]
-            if value:
-                self.add(self.raw.resource("ncp_cases"), self._row_of(case_id), field, value,
+        for case_id, name in sorted(claimed - set(used)):
+            num, case = by_id[case_id]
+            if case[col[name]]:
+                self.add(self.raw.resource("ncp_cases"), num, name, case[col[name]],
                          "sources disagree on this field (see case_claims) but no claim is marked used for this value", "claim-used")
-
-    def _row_of(self, case_id: str) -> int | None:
-        for num, r in self.rows("ncp_cases", "case_id"):
-            if r["case_id"] == case_id:
-                return num
-        return None
 
 
 def check(raw: RawPackage) -> list[Problem]:
