@@ -1,3 +1,4 @@
+import json
 import shutil
 from pathlib import Path
 
@@ -8,9 +9,27 @@ from support import DATA, FIXTURE_NOTEBOOKS, ROOT, build_report_cli, make_payloa
 
 @pytest.fixture
 def pkg(tmp_path: Path) -> Path:
-    """A fresh copy of the real data package that a test may break."""
+    """A fresh copy of the real data package that a test may break.
+
+    Its descriptor drops the resources' ``bytes`` and ``hash`` (as a user's own package
+    usually has none), so that a test that changes one cell sees that cell's problem only;
+    ``hashed_pkg`` keeps them.
+    """
     target = tmp_path / "pkg"
-    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("*.md"))
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("*.md", "changes"))
+    desc = json.loads((target / "datapackage.json").read_text(encoding="utf-8"))
+    for res in desc["resources"]:
+        res.pop("bytes", None)
+        res.pop("hash", None)
+    (target / "datapackage.json").write_text(json.dumps(desc, indent=2), encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def hashed_pkg(tmp_path: Path) -> Path:
+    """A fresh copy of the real data package with its recorded bytes and hashes."""
+    target = tmp_path / "hashed"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("*.md", "changes"))
     return target
 
 

@@ -4,7 +4,7 @@ import rbclab as rl
 
 
 def test_axis_stage_durations():
-    row = rl.case_stages(rl.AXIS_CASE_ID).iloc[0]
+    row = rl.case_stages(rl.load_cases(), rl.AXIS_CASE_ID).iloc[0]
     assert row["days_to_initial_assessment"] == 104
     assert not row["initial_assessment_within_3_months"]
     assert row["days_to_conclusion"] == 320
@@ -13,7 +13,7 @@ def test_axis_stage_durations():
 
 def test_durations_need_day_precision():
     cases = rl.load_cases()
-    stages = rl.case_stages()
+    stages = rl.case_stages(rl.load_cases())
     partial = cases["date_submitted_precision"] != "day"
     assert partial.any()
     assert stages.loc[partial.to_numpy(), "days_to_conclusion"].isna().all()
@@ -21,28 +21,34 @@ def test_durations_need_day_precision():
 
 
 def test_three_month_boundary_is_calendar_months():
-    cases = pd.DataFrame({
-        "case_id": ["a", "b"], "title": ["a", "b"], "lead_ncp": ["Sweden", "Sweden"],
-        "date_submitted": pd.to_datetime(["2025-01-11", "2025-01-11"]),
-        "date_initial_assessment": pd.to_datetime(["2025-04-11", "2025-04-12"]),
-        "date_concluded": pd.to_datetime([None, "2026-01-12"]),
-        "date_submitted_precision": ["day", "day"], "date_initial_assessment_precision": ["day", "day"],
-        "date_concluded_precision": [None, "day"],
-    })
-    out = rl.case_stages(cases=cases)
+    cases = pd.DataFrame(
+        {
+            "case_id": ["a", "b"],
+            "title": ["a", "b"],
+            "lead_ncp": ["Sweden", "Sweden"],
+            "date_submitted": pd.to_datetime(["2025-01-11", "2025-01-11"]),
+            "date_initial_assessment": pd.to_datetime(["2025-04-11", "2025-04-12"]),
+            "date_concluded": pd.to_datetime([None, "2026-01-12"]),
+            "date_submitted_precision": ["day", "day"],
+            "date_initial_assessment_precision": ["day", "day"],
+            "date_concluded_precision": [None, "day"],
+        }
+    )
+    out = rl.case_stages(cases)
     assert out["initial_assessment_within_3_months"].tolist() == [True, False]
     assert out["conclusion_within_12_months"].isna().tolist() == [True, False]
     assert not out["conclusion_within_12_months"].iloc[1]
 
 
 def test_case_themes_normalise_every_stated_theme():
-    themes = rl.case_themes()
+    themes = rl.case_themes(rl.load_cases())
     unmapped = themes[themes["theme"].isna()]["theme_as_stated"].unique().tolist()
     assert unmapped == []
     assert set(themes["theme"].dropna()) <= set(rl.THEMES)
 
 
 # --------------------------------------------------------------------------- the Axis procedure
+
 
 def _axis_events():
     return rl.load_case_events(rl.AXIS_CASE_ID)
@@ -59,7 +65,10 @@ def test_events_sorted_by_date_in_analysis_only():
 
 def test_axis_phases_follow_the_statement():
     phases = rl.case_phases(_axis_events()).set_index("phase")
-    assert phases.loc["Initial assessment", ["start", "end"]].tolist() == [pd.Timestamp("2025-01-11"), pd.Timestamp("2025-04-25")]
+    assert phases.loc["Initial assessment", ["start", "end"]].tolist() == [
+        pd.Timestamp("2025-01-11"),
+        pd.Timestamp("2025-04-25"),
+    ]
     assert phases.loc["Good offices", "end"] == pd.Timestamp("2025-07-07")  # the common statement
     assert phases.loc["Final statement", "end"] == pd.Timestamp("2025-11-27")
     assert phases["days"].tolist() == [104, 73, 143]
@@ -83,7 +92,7 @@ def test_recorded_follow_up_is_never_overdue():
 
 
 def test_stage_timeframes_use_calendar_months():
-    tf = rl.stage_timeframes(rl.case_stages(rl.AXIS_CASE_ID)).set_index("stage")
+    tf = rl.stage_timeframes(rl.case_stages(rl.load_cases(), rl.AXIS_CASE_ID)).set_index("stage")
     assert tf.loc["Initial assessment", ["days", "timeframe_days"]].tolist() == [104, 90]  # 11 Jan + 3 months = 11 Apr
     assert tf.loc["Conclusion", ["days", "timeframe_days"]].tolist() == [320, 365]
     assert tf["within"].tolist() == [False, True]
@@ -94,11 +103,15 @@ def test_positions_side_by_side_align_topics():
     assert list(wide.columns) == ["complainant", "enterprise", "both parties", "NCP"]
     assert wide.index[0] == "use in Iran"
     both = wide.loc["human rights policy"]
-    assert both["complainant"].startswith("Axis has no human rights policy") and "Human Rights Policy (published 2024)" in both["enterprise"]
+    assert (
+        both["complainant"].startswith("Axis has no human rights policy")
+        and "Human Rights Policy (published 2024)" in both["enterprise"]
+    )
     assert pd.isna(wide.loc["geo-blocking", "complainant"])
 
 
 # --------------------------------------------------------------------------- comparing cases
+
 
 def test_outcome_shares_sum_to_one_and_count_every_case():
     cases = rl.load_cases()
@@ -113,21 +126,34 @@ def test_outcome_shares_sum_to_one_and_count_every_case():
 
 
 def test_list_groupings_count_a_case_in_each_of_its_groups():
-    cases = pd.DataFrame({
-        "case_id": ["a", "b"], "outcome": pd.Categorical(["not accepted", "withdrawn"], categories=rl.OUTCOMES),
-        "sector": ["Mining; Manufacturing", None], "complainant_type": ["NGO", "NGO; Trade union"],
-    })
+    cases = pd.DataFrame(
+        {
+            "case_id": ["a", "b"],
+            "outcome": pd.Categorical(["not accepted", "withdrawn"], categories=rl.OUTCOMES),
+            "sector": ["Mining; Manufacturing", None],
+            "complainant_type": ["NGO", "NGO; Trade union"],
+        }
+    )
     sectors = rl.case_groups(cases, "sector").sort_values(["case_id", "group"])
-    assert sectors[["case_id", "group"]].values.tolist() == [["a", "Manufacturing"], ["a", "Mining"], ["b", "not stated"]]
+    assert sectors[["case_id", "group"]].values.tolist() == [
+        ["a", "Manufacturing"],
+        ["a", "Mining"],
+        ["b", "not stated"],
+    ]
     shares = rl.outcome_shares(cases, "complainant type").set_index(["group", "outcome"])
     assert shares.loc[("NGO", "withdrawn"), "share"] == 0.5 and shares.loc[("Trade union", "withdrawn"), "cases"] == 1
 
 
 def test_acceptance_rate_ignores_undetermined_outcomes():
-    cases = pd.DataFrame({
-        "case_id": list("abcde"),
-        "outcome": pd.Categorical(["not accepted", "accepted - agreement", "accepted - no agreement", "withdrawn", "unknown"], categories=rl.OUTCOMES),
-    })
+    cases = pd.DataFrame(
+        {
+            "case_id": list("abcde"),
+            "outcome": pd.Categorical(
+                ["not accepted", "accepted - agreement", "accepted - no agreement", "withdrawn", "unknown"],
+                categories=rl.OUTCOMES,
+            ),
+        }
+    )
     row = rl.acceptance_rate(cases).iloc[0]
     assert (row["accepted"], row["not_accepted"], row["undetermined"]) == (2, 1, 2)
     assert row["rate"] == 2 / 3
@@ -136,14 +162,15 @@ def test_acceptance_rate_ignores_undetermined_outcomes():
 
 
 def test_duration_summary_counts_known_durations():
-    tf = rl.stage_timeframes(rl.case_stages())
+    tf = rl.stage_timeframes(rl.case_stages(rl.load_cases()))
     summary = rl.duration_summary(tf).set_index("stage")
-    stages = rl.case_stages()
+    stages = rl.case_stages(rl.load_cases())
     assert summary.loc["Conclusion", "cases"] == stages["days_to_conclusion"].notna().sum()
     assert summary.loc["Initial assessment", "median_days"] == stages["days_to_initial_assessment"].median()
 
 
 # --------------------------------------------------------------------------- incidents and claims
+
 
 def test_incident_uses_and_unknown_ends():
     tl = rl.incident_timeline(rl.load_incidents())
@@ -176,11 +203,14 @@ def test_paper_claims_against_sources():
 
 # --------------------------------------------------------------------------- vendors
 
+
 def test_vendor_links_tie_hikvision_to_cases_incidents_and_measures():
     links = rl.vendor_links(rl.load_package(), "hikvision")
     assert {"incident", "NCP case", "measure"} == set(links["kind"])
     assert "ch-2020-ubs" in set(links.loc[links["kind"] == "NCP case", "ref"])
-    assert {"china-xinjiang-mass-surveillance", "iran-2022-woman-life-freedom"} <= set(links.loc[links["kind"] == "incident", "ref"])
+    assert {"china-xinjiang-mass-surveillance", "iran-2022-woman-life-freedom"} <= set(
+        links.loc[links["kind"] == "incident", "ref"]
+    )
     entity = links[(links["kind"] == "measure") & links["label"].str.contains("Entity List")]
     assert entity["date"].tolist() == [pd.Timestamp("2019-10-09")]
 

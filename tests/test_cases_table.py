@@ -1,6 +1,7 @@
 """Checks over the real NCP case table (not fixtures): the rules every row must keep."""
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -8,7 +9,7 @@ import pytest
 
 import rbclab as rl
 from rbclab.analyse import coverage, coverage_markdown
-from rbclab.taxonomy import OUTCOMES, classify_outcome, id_prefixes
+from rbclab.taxonomy import CODES, OUTCOMES, derive_outcome, id_prefixes
 
 README = Path(__file__).resolve().parents[1] / "data" / "README.md"
 DATES = ["date_submitted", "date_initial_assessment", "date_concluded"]
@@ -48,6 +49,7 @@ def test_dates_fall_in_2000_to_today_and_in_order(cases):
     for col in DATES:
         known = cases[col].dropna()
         assert known.dt.year.min() >= 2000 and known.max() <= pd.Timestamp(dt.date.today()), col
+
     # a partial date is a period: out of order only if the later stage starts after the earlier ends
     def period_end(col):
         prec = cases[f"{col}_precision"].astype("string")
@@ -55,7 +57,8 @@ def test_dates_fall_in_2000_to_today_and_in_order(cases):
         end[prec == "month"] = end[prec == "month"] + pd.offsets.MonthEnd(0)
         end[prec == "year"] = end[prec == "year"] + pd.offsets.YearEnd(0)
         return end
-    for earlier, later in zip(DATES, DATES[1:]):
+
+    for earlier, later in itertools.pairwise(DATES):
         assert not (cases[earlier] > period_end(later)).fillna(False).any(), (earlier, later)
 
 
@@ -65,10 +68,12 @@ def test_categories_come_from_the_controlled_lists(cases):
     assert set(types) <= {"NGO", "Trade union", "Individual", "Other"}
 
 
-def test_outcomes_follow_the_documented_rule(cases):
-    rows = cases[cases["outcome_rule"] != "manual"].fillna({"status": "", "outcome_text": ""})
-    derived = [classify_outcome(s, t) for s, t in zip(rows["status"], rows["outcome_text"])]
-    assert derived == list(zip(rows["outcome"].astype(str), rows["outcome_rule"].astype(str)))
+def test_outcomes_follow_from_the_codes(cases):
+    coded = rl.load_case_outcomes().astype({d: str for d in CODES}).set_index("case_id")
+    assert set(coded.index) == set(cases["case_id"])
+    for _, case in cases.iterrows():
+        expected = derive_outcome(coded.loc[case["case_id"]].to_dict())
+        assert (case["outcome"], case["outcome_rule"]) == expected, case["case_id"]
 
 
 def test_every_used_claim_is_the_value_the_case_table_holds(cases):
@@ -95,7 +100,8 @@ def test_coverage_counts_every_case_once(cases):
 
 def test_readme_coverage_table_matches_the_data(cases):
     assert coverage_markdown(cases) in README.read_text(encoding="utf-8"), (
-        "data/README.md is out of date: paste the output of rbclab.analyse.coverage_markdown()")
+        "data/README.md is out of date: paste the output of rbclab.analyse.coverage_markdown()"
+    )
 
 
 def test_readme_outcome_counts_match_the_data(cases):

@@ -55,14 +55,20 @@ def _axis_events():
 def build_all(t):
     events = _axis_events()
     return {
-        "case_timeline": charts.case_timeline(events, rl.case_phases(events), rl.follow_up_status(events, today="2026-11-22")),
-        "stage_durations": charts.stage_durations(rl.stage_timeframes(rl.case_stages(rl.AXIS_CASE_ID))),
+        "case_timeline": charts.case_timeline(
+            events, rl.case_phases(events), rl.follow_up_status(events, today="2026-11-22")
+        ),
+        "stage_durations": charts.stage_durations(
+            rl.stage_timeframes(rl.case_stages(rl.load_cases(), rl.AXIS_CASE_ID))
+        ),
         "outcome_shares": charts.outcome_shares(rl.outcome_shares(t["ncp_cases"], "lead NCP")),
         "outcome_explorer": charts.outcome_explorer(t["ncp_cases"]),
         "acceptance_rates": charts.acceptance_rates(rl.acceptance_rate(t["ncp_cases"], "theme")),
-        "duration_distribution": charts.duration_distribution(rl.stage_timeframes(rl.case_stages())),
+        "duration_distribution": charts.duration_distribution(rl.stage_timeframes(rl.case_stages(rl.load_cases()))),
         "incident_timeline": charts.incident_timeline(rl.incident_timeline(t["incidents"])),
-        "figure_claims": charts.figure_claims(rl.competing_figures(t["incident_figures"], "iran-2019-11-fuel-protests", "killed")),
+        "figure_claims": charts.figure_claims(
+            rl.competing_figures(t["incident_figures"], "iran-2019-11-fuel-protests", "killed")
+        ),
         "incident_uses": charts.incident_uses(rl.incident_timeline(t["incidents"])),
         "sanctions_timeline": charts.sanctions_timeline(rl.sanctions_table(t["sanctions"], t["vendors"])),
         "vendor_links": charts.vendor_links(rl.vendor_links(t)),
@@ -73,14 +79,34 @@ def build_all(t):
 def test_every_public_builder_is_covered(tables):
     import inspect
 
-    builders = {n for n, f in vars(charts).items() if inspect.isfunction(f) and f.__module__ == charts.__name__
-                and not n.startswith("_") and n not in {"static_html", "write_assets", "to_svg", "to_png", "save", "cache_dir"}}
+    builders = {
+        n
+        for n, f in vars(charts).items()
+        if inspect.isfunction(f)
+        and f.__module__ == charts.builders.__name__
+        and not n.startswith("_")
+        and n not in {"static_html", "write_assets", "to_svg", "to_png", "save", "cache_dir"}
+    }
     assert builders == set(build_all(tables))
 
 
-@pytest.mark.parametrize("name", ["case_timeline", "stage_durations", "outcome_shares", "outcome_explorer", "acceptance_rates",
-                                  "duration_distribution", "incident_timeline", "figure_claims", "incident_uses",
-                                  "sanctions_timeline", "vendor_links", "city_ranking"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "case_timeline",
+        "stage_durations",
+        "outcome_shares",
+        "outcome_explorer",
+        "acceptance_rates",
+        "duration_distribution",
+        "incident_timeline",
+        "figure_claims",
+        "incident_uses",
+        "sanctions_timeline",
+        "vendor_links",
+        "city_ranking",
+    ],
+)
 def test_builder_has_title_description_and_exports_to_svg(tables, name):
     chart = build_all(tables)[name]
     spec = chart.to_dict()
@@ -92,7 +118,9 @@ def test_builder_has_title_description_and_exports_to_svg(tables, name):
 
 def test_case_timeline_spec():
     events = _axis_events()
-    spec = charts.case_timeline(events, rl.case_phases(events), rl.follow_up_status(events, today="2026-11-22")).to_dict()
+    spec = charts.case_timeline(
+        events, rl.case_phases(events), rl.follow_up_status(events, today="2026-11-22")
+    ).to_dict()
     units = list(_walk(spec))
     assert [_mark(u) for u in units] == ["bar", "text", "point"]
     bars, _, points = units
@@ -109,7 +137,7 @@ def test_case_timeline_spec():
 
 
 def test_stage_durations_spec():
-    spec = charts.stage_durations(rl.stage_timeframes(rl.case_stages(rl.AXIS_CASE_ID))).to_dict()
+    spec = charts.stage_durations(rl.stage_timeframes(rl.case_stages(rl.load_cases(), rl.AXIS_CASE_ID))).to_dict()
     units = list(_walk(spec))
     assert [_mark(u) for u in units] == ["bar", "tick", "text", "text"]
     assert units[0]["encoding"]["x"]["field"] == "days" and units[1]["encoding"]["x"]["field"] == "timeframe_days"
@@ -163,18 +191,23 @@ def test_outcome_explorer_filters_without_a_kernel(tables):
         assert svg.count('aria-roledescription="bar"') == bars
 
 
-def test_acceptance_rates_spec(tables):
-    rates = rl.acceptance_rate(tables["ncp_cases"], "surveillance / ICT")
+def test_acceptance_rates_spec_draws_the_interval_and_marks_small_groups(tables):
+    rates = rl.acceptance_rate(tables["ncp_cases"], "lead NCP", outcomes=tables["case_outcomes"])
     spec = charts.acceptance_rates(rates).to_dict()
-    (unit,) = _walk(spec)
-    assert _mark(unit) == "bar" and unit["encoding"]["x"]["field"] == "rate"
-    values = {r["group"]: r["rate"] for r in _values(spec)}
-    expected = rates.set_index("group")["rate"]
-    assert values == pytest.approx({g: float(v) for g, v in expected.items()})
+    marks = {_mark(u): u for u in _walk(spec)}
+    assert set(marks) == {"rule", "point"}
+    assert marks["rule"]["encoding"]["x"]["field"] == "ci_low" and marks["rule"]["encoding"]["x2"]["field"] == "ci_high"
+    values = {r["group"]: r for r in _values(spec)}
+    expected = rates.set_index("group")
+    for group, row in values.items():
+        assert row["rate"] == pytest.approx(float(expected.at[group, "rate"]))
+        assert row["ci_low"] <= row["rate"] <= row["ci_high"]
+        assert (row["size"] == "n < 10: too few to read") == (expected.at[group, "n"] < 10)
+    assert any(r["size"].startswith("n < 10") for r in values.values())  # small NCPs are drawn, not hidden
 
 
 def test_duration_distribution_spec():
-    tf = rl.stage_timeframes(rl.case_stages())
+    tf = rl.stage_timeframes(rl.case_stages(rl.load_cases()))
     spec = charts.duration_distribution(tf).to_dict()
     units = list(_walk(spec))
     assert [_mark(u) for u in units] == ["boxplot", "tick", "tick"]
@@ -224,7 +257,12 @@ def test_sanctions_timeline_spec(tables):
     spec = charts.sanctions_timeline(table).to_dict()
     (unit,) = _walk(spec)
     assert _mark(unit) == "point"
-    assert {unit["encoding"][k]["field"] for k in ("x", "y", "color", "shape")} == {"date", "vendor", "authority_group", "measure_type"}
+    assert {unit["encoding"][k]["field"] for k in ("x", "y", "color", "shape")} == {
+        "date",
+        "vendor",
+        "authority_group",
+        "measure_type",
+    }
     rows = _values(spec)
     assert len(rows) == len(tables["sanctions"])
     hik = [r for r in rows if r["vendor"].startswith("Hangzhou Hikvision") and r["date"].startswith("2019-10-09")]
@@ -254,8 +292,17 @@ def test_city_ranking_spec(tables):
 
 
 def test_records_have_no_time_zone_and_no_nan():
-    frame = pd.DataFrame({"d": pd.to_datetime(["2025-01-11", None]), "n": pd.array([1, None], dtype="Int64"), "s": pd.array(["a", None], dtype="string")})
-    assert charts._records(frame) == [{"d": "2025-01-11T00:00:00", "n": 1, "s": "a"}, {"d": None, "n": None, "s": None}]
+    frame = pd.DataFrame(
+        {
+            "d": pd.to_datetime(["2025-01-11", None]),
+            "n": pd.array([1, None], dtype="Int64"),
+            "s": pd.array(["a", None], dtype="string"),
+        }
+    )
+    assert charts.builders._records(frame) == [
+        {"d": "2025-01-11T00:00:00", "n": 1, "s": "a"},
+        {"d": None, "n": None, "s": None},
+    ]
 
 
 def test_palette_is_used_by_every_colour_scale(tables):
@@ -268,12 +315,12 @@ def test_palette_is_used_by_every_colour_scale(tables):
 def test_offline_widget_javascript_is_built_once_and_reused(tmp_path, monkeypatch):
     from altair.jupyter.jupyter_chart import JupyterChart
 
-    from rbclab import charts
+    from rbclab.charts import render
 
     monkeypatch.setenv("RBCLAB_CACHE", str(tmp_path))
     monkeypatch.setattr(JupyterChart, "_is_offline", False)
     monkeypatch.setattr(JupyterChart, "_esm", "")
-    charts._enable_offline_widget()
+    render._enable_offline_widget()
     cached = list(tmp_path.glob("jupyterchart-*.js"))
     assert len(cached) == 1 and JupyterChart._is_offline
     built = JupyterChart._esm
@@ -282,5 +329,5 @@ def test_offline_widget_javascript_is_built_once_and_reused(tmp_path, monkeypatc
     monkeypatch.setattr(JupyterChart, "_is_offline", False)
     monkeypatch.setattr(JupyterChart, "_esm", "")
     cached[0].write_text(built + "\n// from the cache\n", encoding="utf-8")
-    charts._enable_offline_widget()
+    render._enable_offline_widget()
     assert JupyterChart._is_offline and JupyterChart._esm.endswith("// from the cache\n")

@@ -28,7 +28,9 @@ def test_partial_dates_keep_their_precision():
 def test_loaders_match_file_row_counts():
     for name, frame in rl.load_package().items():
         lines = rl.table_path(name).read_text(encoding="utf-8")
-        import csv, io
+        import csv
+        import io
+
         assert len(frame) == len(list(csv.reader(io.StringIO(lines)))) - 1, name
 
 
@@ -71,3 +73,19 @@ def test_docstrings_list_columns():
 def test_users_own_package_loads(pkg):
     tables = rl.load_package(pkg)
     assert set(tables) == set(rl.load_package())
+
+
+def test_public_functions_have_numpydoc_sections():
+    import inspect
+
+    missing = []
+    for name in rl.__all__:
+        f = getattr(rl, name)
+        if not callable(f) or inspect.isclass(f):
+            continue
+        doc = inspect.getdoc(f) or ""
+        if inspect.signature(f).parameters and "Parameters\n----------" not in doc:
+            missing.append(f"{name}: Parameters")
+        if "Returns\n-------" not in doc:
+            missing.append(f"{name}: Returns")
+    assert missing == []

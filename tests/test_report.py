@@ -1,6 +1,7 @@
 """The offline report, checked as files: pages, index, assets, and that nothing points off the machine."""
 
 import hashlib
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -8,16 +9,39 @@ from importlib import resources
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from rbclab import report as rr
-
 from support import FIXTURE_NOTEBOOKS, PAYLOAD, ROOT
 
 #: Attributes through which a page makes the browser load something.
-LOADING = {("script", "src"), ("link", "href"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
-           ("source", "src"), ("source", "srcset"), ("video", "src"), ("audio", "src"), ("embed", "src"),
-           ("object", "data"), ("input", "src"), ("track", "src"), ("video", "poster")}
-CDN_WORDS = ("cdn", "unpkg", "jsdelivr", "cdnjs", "googleapis", "require.js", "require.min.js", "mathjax", "@jupyter-widgets/html-manager")
+LOADING = {
+    ("script", "src"),
+    ("link", "href"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("input", "src"),
+    ("track", "src"),
+    ("video", "poster"),
+}
+CDN_WORDS = (
+    "cdn",
+    "unpkg",
+    "jsdelivr",
+    "cdnjs",
+    "googleapis",
+    "require.js",
+    "require.min.js",
+    "mathjax",
+    "@jupyter-widgets/html-manager",
+)
 
 
 class _Loads(HTMLParser):
@@ -42,28 +66,61 @@ def is_local(url: str) -> bool:
 
 
 def test_discover_notebooks_uses_the_pattern(tmp_path):
-    for name in ["01_a.ipynb", "10_b.ipynb", "00_start.ipynb", "1_short.ipynb", "ab_c.ipynb", "02-dash.ipynb", "03_c.txt"]:
+    for name in [
+        "01_a.ipynb",
+        "10_b.ipynb",
+        "00_start.ipynb",
+        "1_short.ipynb",
+        "ab_c.ipynb",
+        "02-dash.ipynb",
+        "03_c.txt",
+    ]:
         (tmp_path / name).write_text("{}")
     assert [p.name for p in rr.discover_notebooks(tmp_path)] == ["00_start.ipynb", "01_a.ipynb", "10_b.ipynb"]
-    assert rr.discover_notebooks() == sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    # the default is notebooks/ under the current folder, never a path inside the installed package
+    assert rr.discover_notebooks() == sorted((Path.cwd() / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
-def test_describe_notebook_takes_title_and_first_sentence():
+def test_describe_notebook_reads_the_metadata():
     nb = nbformat.read(ROOT / "notebooks" / "00_start_here.ipynb", as_version=4)
     title, summary = rr.describe_notebook(nb)
     assert title == "Start here: what rbc-lab holds and how it was sourced"
     assert summary.startswith("This collection studies how companies") and summary.endswith(".")
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A *title*\n\nSee [the data](x.html). More.")])
+    nb = nbformat.v4.new_notebook(metadata={"rbclab": {"title": "A title", "summary": "See the data."}})
     assert rr.describe_notebook(nb) == ("A title", "See the data.")
+    # Markdown is never parsed for it: without metadata there is no title
+    assert rr.describe_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Heading")])) == (
+        "",
+        "",
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(FIXTURE_NOTEBOOKS.glob("*.ipynb")),
+    ids=lambda p: p.stem,
+)
+def test_every_notebook_has_a_title_and_summary(path):
+    title, summary = rr.describe_notebook(path)
+    assert title and summary.endswith(".") and len(summary) <= 240
+    first = nbformat.read(path, as_version=4).cells[0].source
+    assert first.startswith(f"# {title}"), "the metadata title is the notebook's heading"
 
 
 def test_staticize_keeps_chart_html_and_replaces_explorers():
     nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
     view = {"model_id": "abc", "version_major": 2, "version_minor": 0}
-    nb.cells = [nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", data={rr.WIDGET_VIEW: view, "text/html": '<div class="rbclab-chart"></div>', "text/plain": "chart"}),
-        nbformat.v4.new_output("display_data", data={rr.WIDGET_VIEW: view, "text/plain": "VBox()"}),
-    ])]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={rr.WIDGET_VIEW: view, "text/html": '<div class="rbclab-chart"></div>', "text/plain": "chart"},
+                ),
+                nbformat.v4.new_output("display_data", data={rr.WIDGET_VIEW: view, "text/plain": "VBox()"}),
+            ]
+        )
+    ]
     assert rr.staticize(nb) == (1, 1)
     chart, explorer = nb.cells[0].outputs
     assert "widgets" not in nb.metadata
@@ -74,6 +131,7 @@ def test_staticize_keeps_chart_html_and_replaces_explorers():
 def test_template_ships_inside_the_package():
     template = resources.files("rbclab") / "templates" / rr.TEMPLATE
     assert (template / "index.html.j2").is_file() and (template / "conf.json").is_file()
+    assert (template / "report_index.html.j2").is_file() and (template / "extra.css").is_file()
     assert "lab/index.html.j2" in (template / "index.html.j2").read_text()
 
 
@@ -82,7 +140,7 @@ def test_data_version_and_checksums(pkg):
     descriptor = json.loads((pkg / "datapackage.json").read_text())
     del descriptor["version"]
     (pkg / "datapackage.json").write_text(json.dumps(descriptor))
-    assert rr.data_version(pkg)  # git describe or the package version
+    assert rr.data_version(pkg) == "unversioned"
     files = {f.path: f for f in rr.data_checksums(pkg)}
     assert set(files) == {"datapackage.json", *(r["path"] for r in descriptor["resources"])}
     for name, f in files.items():
@@ -96,7 +154,7 @@ def test_index_lists_every_notebook_with_data_version_and_checksums(built_report
         assert f'href="{nb_path.stem}.html"' in index
         assert (built_report / f"{nb_path.stem}.html").is_file()
         title, summary = rr.describe_notebook(nbformat.read(nb_path, as_version=4))
-        assert rr._e(title) in index and rr._e(summary) in index
+        assert title in html.unescape(index) and summary in html.unescape(index)
     assert f'<strong class="data-version">{rr.data_version()}</strong>' in index
     for f in rr.data_checksums():
         assert f.sha256 in index
@@ -164,6 +222,7 @@ def payload_elements(text: str) -> list[str]:
 def test_payload_detector_catches_unescaped_markup():
     assert payload_elements(f"<p>{PAYLOAD}</p>")
     import html
+
     assert payload_elements(f"<p>{html.escape(PAYLOAD)}</p>") == []
 
 
@@ -181,6 +240,7 @@ def test_importing_the_report_module_is_light():
     import subprocess
     import sys
 
-    code = "import sys, rbclab.report; print(sorted(m for m in ('altair', 'nbconvert', 'nbclient', 'voila', 'playwright') if m in sys.modules))"
+    heavy = ("altair", "nbconvert", "nbclient", "voila", "playwright")
+    code = f"import sys, rbclab.report; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]"

@@ -9,6 +9,7 @@ import pytest
 
 import rbclab as rl
 from rbclab.cli import main
+from support import ROOT
 
 
 def rows(pkg: Path, table: str) -> list[list[str]]:
@@ -23,10 +24,12 @@ def write(pkg: Path, table: str, data: list[list[str]]) -> None:
 
 def set_cell(table: str, row: int, field: str, value: str):
     """Mutation: set one cell (row = file row number, header = 1)."""
+
     def mutate(pkg: Path) -> None:
         data = rows(pkg, table)
         data[row - 1][data[0].index(field)] = value
         write(pkg, table, data)
+
     return mutate
 
 
@@ -37,6 +40,7 @@ def axis_row(pkg: Path) -> int:
 def set_axis(field: str, value: str):
     def mutate(pkg: Path) -> None:
         set_cell("ncp_cases", axis_row(pkg), field, value)(pkg)
+
     return mutate
 
 
@@ -45,6 +49,7 @@ def duplicate_row(table: str, row: int):
         data = rows(pkg, table)
         data.append(list(data[row - 1]))
         write(pkg, table, data)
+
     return mutate
 
 
@@ -53,6 +58,7 @@ def rename_column(table: str, old: str, new: str):
         data = rows(pkg, table)
         data[0][data[0].index(old)] = new
         write(pkg, table, data)
+
     return mutate
 
 
@@ -60,6 +66,7 @@ def raw_bytes(table: str, fn):
     def mutate(pkg: Path) -> None:
         path = pkg / f"{table}.csv"
         path.write_bytes(fn(path.read_bytes()))
+
     return mutate
 
 
@@ -71,6 +78,7 @@ def drop_last_cell(table: str, row: int):
         csv.writer(buf, lineterminator="").writerow(data[row - 1][:-1])
         lines[row - 1] = buf.getvalue()
         (pkg / f"{table}.csv").write_text("\n".join(lines), encoding="utf-8")
+
     return mutate
 
 
@@ -80,6 +88,7 @@ def descriptor(fn):
         desc = json.loads(path.read_text(encoding="utf-8"))
         fn(desc)
         path.write_text(json.dumps(desc), encoding="utf-8")
+
     return mutate
 
 
@@ -90,6 +99,7 @@ def events_row_of_seq(pkg: Path, seq: int) -> int:
 def set_event(seq: int, field: str, value: str):
     def mutate(pkg: Path) -> None:
         set_cell("case_events", events_row_of_seq(pkg, seq), field, value)(pkg)
+
     return mutate
 
 
@@ -109,8 +119,10 @@ def claim_row(pkg: Path, field: str, value: str) -> int:
 
 def set_claim(field: str, value: str, column: str, new: str):
     """Mutation: change one cell of the claim (field, value) of the Anvil Mining case (ca0007)."""
+
     def mutate(pkg: Path) -> None:
         set_cell("case_claims", claim_row(pkg, field, value), column, new)(pkg)
+
     return mutate
 
 
@@ -120,12 +132,20 @@ BROKEN = [
     ("bad-day", set_axis("date_submitted", "2025-02-30"), ("ncp_cases", "AXIS", "date_submitted", "invalid-date")),
     ("bad-month", set_axis("date_concluded", "2025-13"), ("ncp_cases", "AXIS", "date_concluded", "invalid-date")),
     ("date-shape", set_axis("date_submitted", "11.01.2025"), ("ncp_cases", "AXIS", "date_submitted", "pattern")),
-    ("date-order", set_axis("date_initial_assessment", "2024-12-01"), ("ncp_cases", "AXIS", "date_initial_assessment", "date-order")),
+    (
+        "date-order",
+        set_axis("date_initial_assessment", "2024-12-01"),
+        ("ncp_cases", "AXIS", "date_initial_assessment", "date-order"),
+    ),
     ("future-date", set_axis("date_concluded", "2099-01-01"), ("ncp_cases", "AXIS", "date_concluded", "date-range")),
     ("unknown-ncp", set_axis("lead_ncp", "Atlantis"), ("ncp_cases", "AXIS", "lead_ncp", "enum")),
     ("unknown-outcome", set_axis("outcome", "won"), ("ncp_cases", "AXIS", "outcome", "enum")),
     ("outcome-not-from-rule", set_axis("outcome", "not accepted"), ("ncp_cases", "AXIS", "outcome", "outcome-rule")),
-    ("complainant-type-item", set_axis("complainant_type", "NGO; Pirates"), ("ncp_cases", "AXIS", "complainant_type", "enum")),
+    (
+        "complainant-type-item",
+        set_axis("complainant_type", "NGO; Pirates"),
+        ("ncp_cases", "AXIS", "complainant_type", "enum"),
+    ),
     ("bad-boolean", set_axis("surveillance_ict", "yes"), ("ncp_cases", "AXIS", "surveillance_ict", "type-error")),
     ("missing-title", set_axis("title", ""), ("ncp_cases", "AXIS", "title", "required")),
     ("dangling-source", set_axis("source_ids", "no-such-source"), ("ncp_cases", "AXIS", "source_ids", "foreign-key")),
@@ -133,32 +153,95 @@ BROKEN = [
     ("duplicate-oecd-id", set_axis("oecd_id", "se0001"), ("ncp_cases", "AXIS", "oecd_id", "unique")),
     ("duplicate-case-id", set_cell("ncp_cases", 3, "case_id", "ch-2020-ubs"), ("ncp_cases", 3, "case_id", "unique")),
     ("duplicate-case", duplicate_row("ncp_cases", 2), ("ncp_cases", "LAST", "case_id", "unique")),
-    ("same-case-new-id", lambda pkg: _copy_axis_as_new_case(pkg), ("ncp_cases", "LAST", "case_id", "duplicate-case")),
-    ("claim-used-mismatch", set_claim("status", "Concluded", "value", "Closed"), ("case_claims", ("claim", "status", "Closed"), "value", "claim-used")),
-    ("claim-two-used", set_claim("status", "Rejected (OECD Watch)", "used", "true"), ("case_claims", ("claim", "status", "Rejected (OECD Watch)"), "used", "claim-used-twice")),
-    ("claim-bad-date", set_claim("date_submitted", "2005-06-17", "value", "2005-19-06"), ("case_claims", ("claim", "date_submitted", "2005-19-06"), "value", "claim-date")),
-    ("claim-unknown-field", set_claim("date_submitted", "2005-06-17", "field", "mood"), ("case_claims", ("claim", "mood", "2005-06-17"), "field", "enum")),
-    ("claim-dangling-case", set_claim("date_submitted", "2005-06-17", "case_id", "ca-2005-nobody"), ("case_claims", ("claim", "date_submitted", "2005-06-17"), "case_id", "foreign-key")),
-    ("claim-none-used", set_claim("status", "Concluded", "used", "false"), ("ncp_cases", "ANY", "status", "claim-used")),
+    ("same-case-new-id", _copy_axis_as_new_case, ("ncp_cases", "LAST", "case_id", "duplicate-case")),
+    (
+        "claim-used-mismatch",
+        set_claim("status", "Concluded", "value", "Closed"),
+        ("case_claims", ("claim", "status", "Closed"), "value", "claim-used"),
+    ),
+    (
+        "claim-two-used",
+        set_claim("status", "Rejected (OECD Watch)", "used", "true"),
+        ("case_claims", ("claim", "status", "Rejected (OECD Watch)"), "used", "claim-used-twice"),
+    ),
+    (
+        "claim-bad-date",
+        set_claim("date_submitted", "2005-06-17", "value", "2005-19-06"),
+        ("case_claims", ("claim", "date_submitted", "2005-19-06"), "value", "claim-date"),
+    ),
+    (
+        "claim-unknown-field",
+        set_claim("date_submitted", "2005-06-17", "field", "mood"),
+        ("case_claims", ("claim", "mood", "2005-06-17"), "field", "enum"),
+    ),
+    (
+        "claim-dangling-case",
+        set_claim("date_submitted", "2005-06-17", "case_id", "ca-2005-nobody"),
+        ("case_claims", ("claim", "date_submitted", "2005-06-17"), "case_id", "foreign-key"),
+    ),
+    (
+        "claim-none-used",
+        set_claim("status", "Concluded", "used", "false"),
+        ("ncp_cases", "ANY", "status", "claim-used"),
+    ),
     ("event-dangling-case", set_event(1, "case_id", "xx-2025-nobody"), ("case_events", 2, "case_id", "foreign-key")),
     ("event-before-case", set_event(3, "date", "2024-12-31"), ("case_events", 4, "date", "event-span")),
     ("event-unknown-type", set_event(5, "event_type", "party"), ("case_events", 6, "event_type", "enum")),
     ("event-duplicate-key", set_event(2, "seq", "1"), ("case_events", 3, "case_id,seq", "primary-key")),
     ("seq-not-integer", set_event(4, "seq", "four"), ("case_events", 5, "seq", "type-error")),
     ("figure-negative", set_cell("incident_figures", 2, "value", "-5"), ("incident_figures", 2, "value", "minimum")),
-    ("figure-unknown-qualifier", set_cell("incident_figures", 2, "qualifier", "roughly"), ("incident_figures", 2, "qualifier", "enum")),
-    ("figure-range-order", set_cell("incident_figures", 2, "value_high", "1"), ("incident_figures", 2, "value_high", "range-order")),
-    ("sanction-dangling-vendor", set_cell("sanctions", 2, "vendor_id", "acme"), ("sanctions", 2, "vendor_id", "foreign-key")),
-    ("cities-number", set_cell("surveilled_cities", 2, "cameras_per_1000", "lots"), ("surveilled_cities", 2, "cameras_per_1000", "type-error")),
+    (
+        "figure-unknown-qualifier",
+        set_cell("incident_figures", 2, "qualifier", "roughly"),
+        ("incident_figures", 2, "qualifier", "enum"),
+    ),
+    (
+        "figure-range-order",
+        set_cell("incident_figures", 2, "value_high", "1"),
+        ("incident_figures", 2, "value_high", "range-order"),
+    ),
+    (
+        "sanction-dangling-vendor",
+        set_cell("sanctions", 2, "vendor_id", "acme"),
+        ("sanctions", 2, "vendor_id", "foreign-key"),
+    ),
+    (
+        "cities-number",
+        set_cell("surveilled_cities", 2, "cameras_per_1000", "lots"),
+        ("surveilled_cities", 2, "cameras_per_1000", "type-error"),
+    ),
     ("source-without-location", set_cell("sources", 2, "url", ""), ("sources", 2, "url", "source-location")),
     ("wrong-column", rename_column("vendors", "products", "product"), ("vendors", None, "products", "missing-column")),
-    ("extra-column", rename_column("case_vendors", "relation", "relationship"), ("case_vendors", None, "relationship", "extra-column")),
+    (
+        "extra-column",
+        rename_column("case_vendors", "relation", "relationship"),
+        ("case_vendors", None, "relationship", "extra-column"),
+    ),
     ("empty-file", raw_bytes("provisions", lambda b: b""), ("provisions", None, None, "empty-file")),
-    ("wrong-encoding", raw_bytes("vendors", lambda b: b.replace("ü".encode(), "ü".encode("latin-1"), 1) if "ü".encode() in b else b + "x,\xfc\n".encode("latin-1")), ("vendors", "ANY", None, "encoding-error")),
+    (
+        "wrong-encoding",
+        raw_bytes(
+            "vendors",
+            lambda b: (
+                b.replace("ü".encode(), "ü".encode("latin-1"), 1)
+                if "ü".encode() in b
+                else b + "x,\xfc\n".encode("latin-1")
+            ),
+        ),
+        ("vendors", "ANY", None, "encoding-error"),
+    ),
     ("short-row", drop_last_cell("incidents", 3), ("incidents", 3, None, "cell-count")),
     ("missing-file", lambda pkg: (pkg / "case_positions.csv").unlink(), ("case_positions", None, None, "missing-file")),
-    ("bad-descriptor-json", lambda pkg: (pkg / "datapackage.json").write_text("{not json", encoding="utf-8"), ("datapackage.json", "ANY", None, "invalid-descriptor")),
-    ("resource-without-path", descriptor(lambda d: d["resources"][0].pop("path")), ("datapackage.json", None, "resources[0].path", "invalid-descriptor")),
+    (
+        "bad-descriptor-json",
+        lambda pkg: (pkg / "datapackage.json").write_text("{not json", encoding="utf-8"),
+        ("datapackage.json", "ANY", None, "invalid-descriptor"),
+    ),
+    (
+        "resource-without-path",
+        descriptor(lambda d: d["resources"][0].pop("path")),
+        ("datapackage.json", None, "resources[0].path", "invalid-descriptor"),
+    ),
 ]
 
 
@@ -172,9 +255,13 @@ def test_broken_package_reports_its_error(pkg, name, mutate, expected):
         row = len(rows(pkg, table))
     elif isinstance(row, tuple):
         row = claim_row(pkg, *row[1:])
-    report = rl.validate(pkg)
+    report = rl.validate_package(pkg)
     assert not report.ok
-    hits = [p for p in report.problems if p.table == table and p.code == code and p.field == fld and (row == "ANY" or p.row == row)]
+    hits = [
+        p
+        for p in report.problems
+        if p.table == table and p.code == code and p.field == fld and (row == "ANY" or p.row == row)
+    ]
     assert hits, f"expected {expected}, got:\n" + "\n".join(map(str, report.problems))
     # the loaders refuse the package with the same problem, never a partial load
     with pytest.raises(rl.DataPackageError) as err:
@@ -190,7 +277,7 @@ def test_every_problem_is_reported_at_once(pkg):
     set_axis("lead_ncp", "Atlantis")(pkg)
     set_cell("sanctions", 2, "vendor_id", "acme")(pkg)
     set_cell("incident_figures", 3, "qualifier", "roughly")(pkg)
-    codes = sorted(p.code for p in rl.validate(pkg).problems)
+    codes = sorted(p.code for p in rl.validate_package(pkg).problems)
     assert codes == ["enum", "enum", "foreign-key"]
 
 
@@ -207,17 +294,17 @@ def test_partial_dates_in_order_at_their_precision(pkg):
     # 2025-01 (a month) is not after 2025-01-11: a period is out of order only if it starts after the other ends
     set_axis("date_submitted", "2025-01")(pkg)
     set_axis("date_initial_assessment", "2025-01-05")(pkg)
-    assert rl.validate(pkg).ok
+    assert rl.validate_package(pkg).ok
 
 
 def test_real_package_is_valid():
-    report = rl.validate()
+    report = rl.validate_package()
     assert report.ok, report.summary()
     assert report.rows["case_events"] >= 30
 
 
 def test_real_package_passes_frictionless():
-    report = rl.validate(frictionless=True)
+    report = rl.validate_package(frictionless=True)
     assert report.ok, report.summary()
 
 
@@ -228,3 +315,32 @@ def test_cli_validate_exit_codes(pkg, capsys):
     assert main(["validate", str(pkg)]) == 1
     out = capsys.readouterr().out
     assert "INVALID: 1 problem(s)" in out and "'Atlantis'" in out
+
+
+def test_contributing_lists_every_rule():
+    from rbclab.rules import RULES, rules_markdown
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert rules_markdown() in text, "CONTRIBUTING.md is out of date: paste rbclab.rules.rules_markdown()"
+    codes = {c for r in RULES for c in r.codes}
+    assert {"outcome-rule", "code-conflict", "code-evidence", "resource-hash", "undated-id"} <= codes
+    assert all(r.doc for r in RULES)
+
+
+def test_a_changed_file_no_longer_matches_its_hash(hashed_pkg):
+    assert rl.validate_package(hashed_pkg).ok
+    path = hashed_pkg / "vendors.csv"
+    path.write_bytes(path.read_bytes().replace(b"Axis", b"Axes", 1))
+    problems = [p for p in rl.validate_package(hashed_pkg).problems if p.table == "vendors"]
+    assert [p.code for p in problems] == ["resource-hash"]
+    path.write_bytes(path.read_bytes() + b"\n")
+    codes = sorted(p.code for p in rl.validate_package(hashed_pkg).problems if p.table == "vendors")
+    assert codes == ["blank-row", "resource-bytes", "resource-hash"] or codes == ["resource-bytes", "resource-hash"]
+
+
+def test_data_hash_writes_what_validation_checks(hashed_pkg, capsys):
+    path = hashed_pkg / "vendors.csv"
+    path.write_bytes(path.read_bytes().replace(b"Axis", b"Axes", 1))
+    assert main(["data", "hash", str(hashed_pkg)]) == 0
+    assert "vendors" in capsys.readouterr().out
+    assert rl.validate_package(hashed_pkg).ok

@@ -5,8 +5,10 @@
 >>> rl.case_stages("se-2025-axis-communications")               # doctest: +SKIP
 
 Modules, lowest first (a module imports only those above it in this list):
-``taxonomy`` (vocabularies) -> ``package`` (find and read) -> ``validate`` ->
-``load`` (typed loaders) -> ``analyse`` -> ``charts`` -> ``widgets`` -> ``nbtools`` -> ``report`` -> ``cli``.
+``values`` (dates, lists) -> ``taxonomy`` (vocabularies, the outcome rule) -> ``read``
+(find and read a package safely) -> ``schema`` (Table Schema subset) -> ``rules`` (rules
+of the data) -> ``validate`` -> ``load`` (typed loaders) -> ``analyse`` -> ``charts`` ->
+``widgets`` -> ``nbtools`` -> ``report`` -> ``cli``.
 Charts, widgets and the report import Altair, ipywidgets or nbconvert, so they load on first use only.
 """
 
@@ -38,6 +40,7 @@ from .analyse import (
 from .load import (
     load_case_claims,
     load_case_events,
+    load_case_outcomes,
     load_case_positions,
     load_case_provisions,
     load_case_vendors,
@@ -54,9 +57,9 @@ from .load import (
     load_vendors,
     table_path,
 )
-from .package import DataPackageError, Problem
-from .taxonomy import OUTCOMES, THEMES, classify_outcome
-from .validate import Report, validate
+from .read import DataPackageError, Problem
+from .taxonomy import CODES, OUTCOMES, THEMES, code_conflicts, derive_outcome, suggest_outcome
+from .validate import ValidationReport, validate_package
 
 __version__ = "0.1.0"
 
@@ -74,13 +77,54 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "AXIS_CASE_ID", "DUE_DILIGENCE_STEPS", "DataPackageError", "GROUPINGS", "OUTCOMES", "Problem", "Report", "THEMES",
-    "acceptance_rate", "case_groups", "case_phases", "case_stages", "case_themes", "city_ranking_flags",
-    "classify_outcome", "competing_figures", "duration_summary", "events_in_date_order", "explode_list",
-    "figure_disagreements", "follow_up_status", "incident_timeline", "outcome_shares",
-    "paper_claims_against_sources", "positions_side_by_side", "sanctions_table", "stage_timeframes", "vendor_links",
-    "load_case_claims", "load_case_events", "load_case_positions", "load_case_provisions", "load_case_vendors", "load_cases",
-    "load_incident_figures", "load_incident_vendors", "load_incidents", "load_package", "load_provisions",
-    "load_sanctions", "load_sources", "load_surveilled_cities", "load_table", "load_vendors",
-    "table_path", "validate",
+    "AXIS_CASE_ID",
+    "CODES",
+    "DUE_DILIGENCE_STEPS",
+    "GROUPINGS",
+    "OUTCOMES",
+    "THEMES",
+    "DataPackageError",
+    "Problem",
+    "ValidationReport",
+    "acceptance_rate",
+    "case_groups",
+    "case_phases",
+    "case_stages",
+    "case_themes",
+    "city_ranking_flags",
+    "code_conflicts",
+    "competing_figures",
+    "derive_outcome",
+    "duration_summary",
+    "events_in_date_order",
+    "explode_list",
+    "figure_disagreements",
+    "follow_up_status",
+    "incident_timeline",
+    "load_case_claims",
+    "load_case_events",
+    "load_case_outcomes",
+    "load_case_positions",
+    "load_case_provisions",
+    "load_case_vendors",
+    "load_cases",
+    "load_incident_figures",
+    "load_incident_vendors",
+    "load_incidents",
+    "load_package",
+    "load_provisions",
+    "load_sanctions",
+    "load_sources",
+    "load_surveilled_cities",
+    "load_table",
+    "load_vendors",
+    "outcome_shares",
+    "paper_claims_against_sources",
+    "positions_side_by_side",
+    "sanctions_table",
+    "stage_timeframes",
+    "suggest_outcome",
+    "table_path",
+    "validate_package",
+    "vendor_links",
 ]

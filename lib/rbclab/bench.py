@@ -23,13 +23,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+from typing import Any
 
 
 def _import_time(module: str, repeat: int) -> float:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout) for _ in range(repeat)]
+    runs = [
+        float(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout)
+        for _ in range(repeat)
+    ]
     return statistics.median(runs)
 
 
@@ -79,8 +81,13 @@ def print_notebooks(rows: list[tuple[str, float, float]]) -> None:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 #: Records, in the page, the time from navigation start to the first chart drawn.
 _FIRST_CHART = """
@@ -94,9 +101,10 @@ new MutationObserver((records, observer) => {
 """
 
 
-def bench_report_build(out, notebooks=None) -> "object":
+def bench_report_build(out, notebooks=None) -> Any:
     """Build the report into ``out`` (default: the collection's notebooks); return rbclab.report's result."""
-    from rbclab.report import build_report, discover_notebooks
+    from rbclab.collection import discover_notebooks
+    from rbclab.report import build_report
 
     paths = None
     if notebooks:
@@ -118,7 +126,10 @@ def bench_first_chart(pages, repeat: int) -> dict[str, float]:
                 runs = []
                 for _ in range(repeat):
                     context = browser.new_context()
-                    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+                    context.route(
+                        "**/*",
+                        lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+                    )
                     page = context.new_page()
                     page.add_init_script(_FIRST_CHART)
                     page.goto(page_file.resolve().as_uri())
@@ -144,7 +155,10 @@ def print_report_bench(out, repeat: int, notebooks=None) -> None:
         print(f"    {page.path.name:<34} {page.bytes / 1000:8.1f} kB   executed + converted in {page.seconds:5.1f} s")
     print(f"    {'index.html':<34} {result.index.stat().st_size / 1000:8.1f} kB")
     for asset in sorted((result.out / ASSETS).iterdir()):
-        print(f"    {ASSETS + '/' + asset.name:<34} {asset.stat().st_size / 1000:8.1f} kB   (shared, loaded once per page)")
+        print(
+            f"    {ASSETS + '/' + asset.name:<34} {asset.stat().st_size / 1000:8.1f} kB"
+            "   (shared, loaded once per page)"
+        )
     biggest = max(p.bytes for p in result.pages)
     print(f"  largest page                   {biggest / 1000:8.1f} kB   (limit {MAX_PAGE_BYTES / 1000:.0f} kB)")
     if not Path(CHROMIUM).exists():
@@ -162,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--notebook-repeat", type=int, default=1, help="runs per notebook and floor (median)")
     parser.add_argument("--skip-notebooks", action="store_true")
+    parser.add_argument("--notebooks", default=None, help="folder of the collection (default: notebooks/ here)")
     parser.add_argument("--no-report", action="store_true", help="skip the report build and browser timings")
     parser.add_argument("--report-out", default="build/bench-report", help="where the benchmark builds the report")
     parser.add_argument("--report-notebooks", nargs="+", default=None, help="notebook folders (default: notebooks/)")
@@ -170,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
 
     from rbclab import load
-    from rbclab.package import default_path
-    from rbclab.validate import partial_date
+    from rbclab.read import default_path
+    from rbclab.values import partial_date
 
     root = default_path()
     files = sorted(root.glob("*.csv"))
@@ -193,12 +208,20 @@ def main(argv: list[str] | None = None) -> int:
     rows = sum(len(df) for df in load.load_package().values())
     print(f"rbclab benchmark (median of {args.repeat} runs; {len(files)} tables, {rows} rows)")
     print(f"  import pandas                  {t_pandas * 1000:8.1f} ms")
-    print(f"  import rbclab                  {t_rbclab * 1000:8.1f} ms   ratio {t_rbclab / t_pandas:5.2f}x  (target <= 1.2x)")
+    print(
+        f"  import rbclab                  {t_rbclab * 1000:8.1f} ms"
+        f"   ratio {t_rbclab / t_pandas:5.2f}x  (target <= 1.1x)"
+    )
     print(f"  pd.read_csv of every table     {t_raw * 1000:8.1f} ms")
     print(f"  rbclab load + validate (cold)  {t_load * 1000:8.1f} ms   ratio {t_load / t_raw:5.2f}x  (target <= 2x)")
     if not args.skip_notebooks:
-        paths = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-        print(f"\nnotebooks (fresh kernel each; floor = kernel start + the first code cell; median of {args.notebook_repeat})")
+        from rbclab.collection import discover_notebooks
+
+        paths = discover_notebooks(args.notebooks)
+        print(
+            "\nnotebooks (fresh kernel each; floor = kernel start + the first code cell;"
+            f" median of {args.notebook_repeat})"
+        )
         print_notebooks(notebook_times(paths, args.notebook_repeat))
     if not args.no_report:
         print_report_bench(args.report_out, args.repeat, args.report_notebooks)

@@ -19,7 +19,7 @@ A partial date such as ``2013-11`` becomes 2013-11-01 with precision ``month``: 
 is not known, and the precision column says so.  List cells (``;``-separated, such as
 ``source_ids``) stay text; :func:`rbclab.analyse.explode_list` splits them.
 
-A package with any problem is not loaded: :class:`rbclab.package.DataPackageError`
+A package with any problem is not loaded: :class:`rbclab.read.DataPackageError`
 names every problem (file, row, field, value).  No row is dropped or coerced.
 """
 
@@ -33,8 +33,9 @@ import numpy as np
 import pandas as pd
 from pandas.arrays import StringArray
 
-from .package import DESCRIPTOR, DataPackageError, RawPackage, Table, read_package, resolve
-from .validate import check, partial_date
+from .read import DESCRIPTOR, DataPackageError, RawPackage, Table, read_package, resolve
+from .validate import check
+from .values import partial_date
 
 PRECISIONS = pd.CategoricalDtype(["day", "month", "year"])
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
@@ -91,11 +92,23 @@ def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFram
     """Load every table of a data package (yours, or the bundled one when ``path`` is None).
 
     The package must follow the same Table Schemas.  It is validated first; if anything
-    is wrong, :class:`~rbclab.package.DataPackageError` lists every problem.  Returns a
-    dict of table name to typed DataFrame (copies: changing them never changes the cache).
+    is wrong, :class:`~rbclab.read.DataPackageError` lists every problem.
 
-    >>> tables = load_package()            # doctest: +SKIP
-    >>> tables["ncp_cases"].shape          # doctest: +SKIP
+    Parameters
+    ----------
+    path : str or Path, optional
+        A data package folder (or its datapackage.json); the bundled package by default.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Table name to typed frame (copies: changing them never changes the cache).
+
+    Examples
+    --------
+    >>> tables = load_package()
+    >>> "ncp_cases" in tables and "case_outcomes" in tables
+    True
     """
     root = resolve(path).resolve()
     tables = _load_all_cached(str(root), _signature(root))
@@ -103,7 +116,20 @@ def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFram
 
 
 def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Load one table by name; an unknown name raises ``KeyError`` listing the tables."""
+    """Load one table by name.
+
+    Parameters
+    ----------
+    name : str
+        A resource name of the package (``KeyError`` lists the tables if it has none).
+    path : str or Path, optional
+        A data package folder; the bundled package by default.
+
+    Returns
+    -------
+    DataFrame
+        The typed table (a copy).
+    """
     root = resolve(path).resolve()
     tables = _load_all_cached(str(root), _signature(root))
     if name not in tables:
@@ -112,7 +138,19 @@ def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame
 
 
 def table_path(name: str, path: str | os.PathLike | None = None) -> Path:
-    """Path of a table's CSV file (for users who want the raw file)."""
+    """Path of a table's CSV file, for users who want the raw file.
+
+    Parameters
+    ----------
+    name : str
+        A resource name, e.g. ``"ncp_cases"``.
+    path : str or Path, optional
+        A data package folder; the bundled package by default.
+
+    Returns
+    -------
+    Path
+    """
     root = resolve(path)
     return root / f"{name}.csv"
 
@@ -154,6 +192,17 @@ def load_case_claims(case_id: str | None = None, path=None) -> pd.DataFrame:
     ``used`` marks the value that :func:`load_cases` holds; the other claims are kept beside it.
     """
     return _filtered(load_table("case_claims", path), "case_id", case_id)
+
+
+def load_case_outcomes(case_id: str | None = None, path=None) -> pd.DataFrame:
+    """How each case ended, coded dimension by dimension, each code with its evidence.
+
+    One row per case: ``closed``, ``ia_decision``, ``good_offices``, ``agreement``,
+    ``determination``, ``recommendations``, ``follow_up`` and ``withdrawn`` (categories), each
+    beside ``<code>_evidence``: what the page says, citing ``[n]``, the n-th of ``source_ids``.
+    ``ncp_cases.outcome`` is derived from these codes by :func:`rbclab.derive_outcome`.
+    """
+    return _filtered(load_table("case_outcomes", path), "case_id", case_id)
 
 
 def load_provisions(path=None) -> pd.DataFrame:
@@ -202,11 +251,20 @@ def load_surveilled_cities(path=None) -> pd.DataFrame:
 
 
 LOADERS = {
-    "sources": load_sources, "ncp_cases": load_cases, "case_events": load_case_events,
-    "case_claims": load_case_claims, "case_positions": load_case_positions, "provisions": load_provisions,
-    "case_provisions": load_case_provisions, "incidents": load_incidents,
-    "incident_figures": load_incident_figures, "vendors": load_vendors, "sanctions": load_sanctions,
-    "incident_vendors": load_incident_vendors, "case_vendors": load_case_vendors,
+    "sources": load_sources,
+    "ncp_cases": load_cases,
+    "case_events": load_case_events,
+    "case_claims": load_case_claims,
+    "case_outcomes": load_case_outcomes,
+    "case_positions": load_case_positions,
+    "provisions": load_provisions,
+    "case_provisions": load_case_provisions,
+    "incidents": load_incidents,
+    "incident_figures": load_incident_figures,
+    "vendors": load_vendors,
+    "sanctions": load_sanctions,
+    "incident_vendors": load_incident_vendors,
+    "case_vendors": load_case_vendors,
     "surveilled_cities": load_surveilled_cities,
 }
 
@@ -219,8 +277,19 @@ def _dtype_name(field: dict) -> str:
     return {"integer": "Int64", "number": "Float64", "boolean": "boolean"}.get(field.get("type", "string"), "string")
 
 
+_FILTERS = {
+    "case_id": "Only the rows of this case (``KeyError`` if it has none).",
+    "incident_id": "Only the rows of this incident (``KeyError`` if it has none).",
+    "vendor_id": "Only the rows of this vendor (``KeyError`` if it has none).",
+}
+
+
 def _document_loaders() -> None:
-    """Append a table of columns (from the bundled datapackage.json) to each loader's docstring."""
+    """Give each loader numpydoc Parameters and Returns, the latter listing its columns.
+
+    The columns come from the bundled datapackage.json, so the docs never drift from the data.
+    """
+    import inspect
     import json
 
     try:
@@ -232,12 +301,35 @@ def _document_loaders() -> None:
         loader = LOADERS.get(res.get("name"))
         if loader is None:
             continue
-        lines = ["", "", f"    Columns of ``{res['name']}`` ({res['path']}):", ""]
+        lines = ["", "", "    Parameters", "    ----------"]
+        for name in inspect.signature(loader).parameters:
+            if name == "path":
+                lines += [
+                    "    path : str or Path, optional",
+                    "        A data package folder (or its datapackage.json); the bundled package by default.",
+                ]
+            else:
+                lines += [f"    {name} : str, optional", f"        {_FILTERS.get(name, '')}"]
+        lines += [
+            "",
+            "    Returns",
+            "    -------",
+            "    DataFrame",
+            f"        The rows of ``{res['name']}`` ({res['path']}), typed from the Table Schema:",
+        ]
         for f in res["schema"]["fields"]:
-            lines.append(f"    - ``{f['name']}`` ({_dtype_name(f)}): {f.get('description', '')}")
+            lines.append(f"        ``{f['name']}`` ({_dtype_name(f)}): {f.get('description', '')}")
             if f.get("rbclab:partialDate"):
-                lines.append(f"    - ``{f['name']}_precision`` (category): day, month or year.")
-        lines += ["", f"    Example: ``rbclab.{loader.__name__}()``", ""]
+                lines.append(f"        ``{f['name']}_precision`` (category): day, month or year.")
+        lines += [
+            "",
+            "    Examples",
+            "    --------",
+            f"    >>> frame = {loader.__name__}()",
+            "    >>> len(frame) > 0",
+            "    True",
+            "",
+        ]
         loader.__doc__ = (loader.__doc__ or "") + "\n".join(lines)
 
 

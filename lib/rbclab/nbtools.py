@@ -35,9 +35,20 @@ def clean(nb):
             continue
         outputs = cell.get("outputs", [])
         if _checked(cell):
-            kept = [o for o in outputs if o.get("output_type") in ("stream", "execute_result") and "application/vnd.jupyter.widget-view+json" not in o.get("data", {})]
+            kept = [
+                o
+                for o in outputs
+                if o.get("output_type") in ("stream", "execute_result")
+                and "application/vnd.jupyter.widget-view+json" not in o.get("data", {})
+            ]
         else:
-            kept = [o for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout" and len("".join(o.get("text", ""))) <= MAX_STREAM]
+            kept = [
+                o
+                for o in outputs
+                if o.get("output_type") == "stream"
+                and o.get("name") == "stdout"
+                and len("".join(o.get("text", ""))) <= MAX_STREAM
+            ]
         for o in kept:
             if isinstance(o.get("metadata"), dict):
                 o["metadata"] = {}
@@ -58,7 +69,7 @@ def problems(nb, size: int) -> list[str]:
         for o in cell.get("outputs", []):
             kind = o.get("output_type")
             data = o.get("data", {})
-            if "application/vnd.jupyter.widget-view+json" in data or "text/html" in data and not _checked(cell):
+            if "application/vnd.jupyter.widget-view+json" in data or ("text/html" in data and not _checked(cell)):
                 found.append(f"cell {i}: chart or widget output")
             elif kind == "display_data" or (kind == "execute_result" and not _checked(cell)):
                 found.append(f"cell {i}: rich output in a cell that nbval does not check")
@@ -92,8 +103,14 @@ def execute(path: str | Path, timeout: int = 120, kernel_name: str = "python3", 
         nb = nbformat.read(path, as_version=4)
         with tempfile.TemporaryDirectory(prefix="rbclab-kernel-") as sockets:
             km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(sockets) / "k"))
-            client = NotebookClient(nb, km=km, timeout=timeout, kernel_name=kernel_name, store_widget_state=True,
-                                    resources={"metadata": {"path": str(path.parent.resolve())}})
+            client = NotebookClient(
+                nb,
+                km=km,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                store_widget_state=True,
+                resources={"metadata": {"path": str(path.parent.resolve())}},
+            )
             start = time.perf_counter()
             try:
                 client.execute(env=env)

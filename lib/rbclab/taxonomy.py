@@ -1,39 +1,59 @@
-"""Normalised outcome categories for NCP specific instances.
+"""Vocabularies of the data, and the rule that derives a case's outcome from its codes.
 
-The stated status of a case (as a source words it) is kept as it is; beside it the
-case table stores a normalised ``outcome`` and the ``outcome_rule`` that produced it,
-so a reviewer can audit every mapping.  :func:`classify_outcome` is that rule.  It is
-applied to the stated status and the short outcome text, in this order; the first
-rule that matches wins:
+How a case ended is coded dimension by dimension in ``case_outcomes`` (one row per case;
+see :data:`CODES` for the values, each code with its evidence).  The one-word ``outcome`` of
+``ncp_cases`` is *derived* from those codes by :func:`derive_outcome`, a rule over codes only
+(no reading of prose), tried in this order; the first that applies wins:
 
-==========================  =====================================================================
-rule                        matches (case-insensitive)
-==========================  =====================================================================
-``withdrawn``               "withdrawn" / "withdrew" in status or text
-``not-accepted``            status says not accepted / rejected / dismissed / inadmissible, or the
-                            text starts with one of those words
-``partial-agreement``       text or status mentions a partial agreement
-``company-declined``        text says the company/enterprise declined or refused good offices,
-                            mediation or dialogue
-``complainant-declined``    text says the complainants declined or refused good offices/mediation
-``no-agreement``            text says no agreement was reached, or the dialogue/mediation failed
-``agreement``               text or status mentions an agreement (and none of the above matched)
-``no-resolution-accepted``  OECD Watch status "No resolution" and the text shows the case was
-                            accepted (good offices, mediation, final statement with findings)
-``in-progress``             status or text says in progress / ongoing / under review / good
-                            offices or mediation under way
-``concluded-other``         status or text says concluded / closed / final statement, with no
-                            word on agreement
-``unknown``                 nothing above matched (for example an empty status and text)
-==========================  =====================================================================
+============================  ==========================================  ====================
+rule                          when                                        outcome: accepted -
+============================  ==========================================  ====================
+``withdrawn``                 ``withdrawn = yes``                         (withdrawn)
+``not-accepted``              ``ia_decision = not accepted``              (not accepted)
+``in-progress``               ``closed = no``                             (in progress)
+``agreement``                 ``agreement = full``                        agreement
+``partial-agreement``         ``agreement = partial``                     partial agreement
+``company-declined``          ``good_offices = declined by enterprise``    company declined
+``complainant-declined``      ``good_offices = declined by complainant``   complainant declined
+``no-agreement``              ``agreement = none``                        no agreement
+``no-good-offices``           ``good_offices = not offered``              no good offices
+``closed-before-assessment``  ``ia_decision = not reached``, closed       (concluded - other)
+``accepted-no-detail``        accepted or partially, closed               (concluded - other)
+``closed-no-detail``          ``closed = yes``, nothing else known        (concluded - other)
+``unknown``                   none of the above                           (unknown)
+============================  ==========================================  ====================
 
-A case whose sources do not allow a rule to decide may carry ``outcome_rule = "manual"``
-with the reason in its notes; the tests check that every other row matches this function.
+The outcome column gives the category after "accepted - ", or in brackets a whole category
+(:data:`OUTCOME_RULES` maps each rule to its category exactly).
+
+:func:`code_conflicts` lists the ways a row's codes can contradict each other; validation
+reports each as a problem.  :func:`suggest_outcome` is the older rule over the words of a
+status: it may help a person coding a new row, and is never the stored value.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+#: The coded dimensions of how a case ended, and their values (``case_outcomes``).
+CODES: dict[str, tuple[str, ...]] = {
+    "closed": ("yes", "no", "unknown"),
+    "ia_decision": ("accepted", "not accepted", "partially accepted", "not reached", "unknown"),
+    "good_offices": (
+        "held",
+        "declined by enterprise",
+        "declined by complainant",
+        "not offered",
+        "not reached",
+        "unknown",
+    ),
+    "agreement": ("full", "partial", "none", "not applicable", "unknown"),
+    "determination": ("non-observance", "no non-observance", "not stated", "unknown"),
+    "recommendations": ("yes", "no", "unknown"),
+    "follow_up": ("yes", "no", "unknown"),
+    "withdrawn": ("yes", "no", "unknown"),
+}
 
 OUTCOMES: tuple[str, ...] = (
     "not accepted",
@@ -42,70 +62,263 @@ OUTCOMES: tuple[str, ...] = (
     "accepted - no agreement",
     "accepted - company declined good offices",
     "accepted - complainant declined good offices",
+    "accepted - no good offices",
     "concluded - other",
     "withdrawn",
     "in progress",
     "unknown",
 )
 
+#: Rules of :func:`derive_outcome`, in the order they are tried, with the outcome each gives.
+OUTCOME_RULES: dict[str, str] = {
+    "withdrawn": "withdrawn",
+    "not-accepted": "not accepted",
+    "in-progress": "in progress",
+    "agreement": "accepted - agreement",
+    "partial-agreement": "accepted - partial agreement",
+    "company-declined": "accepted - company declined good offices",
+    "complainant-declined": "accepted - complainant declined good offices",
+    "no-agreement": "accepted - no agreement",
+    "no-good-offices": "accepted - no good offices",
+    "closed-before-assessment": "concluded - other",
+    "accepted-no-detail": "concluded - other",
+    "closed-no-detail": "concluded - other",
+    "unknown": "unknown",
+}
+
+#: Outcomes of cases the NCP accepted (in whole or in part) for further examination.
+ACCEPTED_OUTCOMES: tuple[str, ...] = tuple(o for o in OUTCOMES if o.startswith("accepted"))
+
+_ACCEPTED = ("accepted", "partially accepted")
+_NO_GOOD_OFFICES = ("declined by enterprise", "declined by complainant", "not offered", "not reached")
+
+
+def _rule(c: Mapping[str, str]) -> str:
+    if c["withdrawn"] == "yes":
+        return "withdrawn"
+    if c["ia_decision"] == "not accepted":
+        return "not-accepted"
+    if c["closed"] == "no":
+        return "in-progress"
+    by_code = (
+        ("agreement", "full", "agreement"),
+        ("agreement", "partial", "partial-agreement"),
+        ("good_offices", "declined by enterprise", "company-declined"),
+        ("good_offices", "declined by complainant", "complainant-declined"),
+        ("agreement", "none", "no-agreement"),
+        ("good_offices", "not offered", "no-good-offices"),
+    )
+    for dim, value, rule in by_code:
+        if c[dim] == value:
+            return rule
+    if c["closed"] == "yes" and c["ia_decision"] == "not reached":
+        return "closed-before-assessment"
+    if c["closed"] == "yes" and c["ia_decision"] in _ACCEPTED:
+        return "accepted-no-detail"
+    if c["closed"] == "yes":
+        return "closed-no-detail"
+    return "unknown"
+
+
+def derive_outcome(codes: Mapping[str, str]) -> tuple[str, str]:
+    """The outcome category and the rule that gives it, from a case's codes.
+
+    Parameters
+    ----------
+    codes : mapping
+        The values of :data:`CODES` for one case (a ``case_outcomes`` row).
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(outcome, rule)``; ``outcome`` is one of :data:`OUTCOMES`.
+
+    Examples
+    --------
+    >>> codes = dict.fromkeys(CODES, "unknown")
+    >>> derive_outcome({**codes, "closed": "yes", "ia_decision": "accepted",
+    ...                 "good_offices": "held", "agreement": "none"})
+    ('accepted - no agreement', 'no-agreement')
+    >>> derive_outcome({**codes, "closed": "yes", "ia_decision": "not accepted"})
+    ('not accepted', 'not-accepted')
+    """
+    rule = _rule(codes)
+    return OUTCOME_RULES[rule], rule
+
+
+#: Pairs of codes that cannot both hold: (dimension, values, then dimension, allowed values, reason).
+CODE_RULES: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], str], ...] = (
+    (
+        "agreement",
+        ("full", "partial", "none"),
+        "good_offices",
+        ("held",),
+        "an agreement (or its failure) needs good offices held",
+    ),
+    (
+        "good_offices",
+        ("held",),
+        "agreement",
+        ("full", "partial", "none", "unknown"),
+        "good offices held end in a full, partial or no agreement",
+    ),
+    (
+        "good_offices",
+        _NO_GOOD_OFFICES,
+        "agreement",
+        ("not applicable", "unknown"),
+        "without good offices there is no agreement to code",
+    ),
+    (
+        "ia_decision",
+        ("not accepted", "not reached"),
+        "good_offices",
+        ("not reached",),
+        "a case not accepted (or closed before assessment) never reached good offices",
+    ),
+    (
+        "good_offices",
+        ("held", "declined by enterprise", "declined by complainant", "not offered"),
+        "ia_decision",
+        ("accepted", "partially accepted", "unknown"),
+        "good offices follow an accepted case",
+    ),
+    (
+        "withdrawn",
+        ("yes",),
+        "ia_decision",
+        ("not reached", "accepted", "partially accepted"),
+        "a withdrawal happens before the assessment or after acceptance",
+    ),
+    (
+        "determination",
+        ("non-observance",),
+        "ia_decision",
+        ("accepted", "partially accepted"),
+        "a finding of non-observance needs an accepted case",
+    ),
+    ("closed", ("no",), "withdrawn", ("no", "unknown"), "a withdrawn case is closed"),
+)
+
+
+def code_conflicts(codes: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Every way the codes of one case contradict each other, as ``(dimension, message)``.
+
+    Parameters
+    ----------
+    codes : mapping
+        The values of :data:`CODES` for one case.
+
+    Returns
+    -------
+    list of (str, str)
+        ``(dimension, message)`` for each contradiction; empty when the codes agree.
+
+    >>> codes = dict.fromkeys(CODES, "unknown")
+    >>> code_conflicts({**codes, "agreement": "full", "good_offices": "not offered"})[0][0]
+    'good_offices'
+    """
+    out = []
+    for dim, values, other, allowed, reason in CODE_RULES:
+        if codes.get(dim) in values and codes.get(other) not in allowed:
+            out.append((other, f"{dim} = {codes.get(dim)!r} needs {other} in {', '.join(allowed)}: {reason}"))
+    return out
+
+
 _NOT_ACCEPTED = re.compile(r"\b(not accepted|rejected|dismissed|inadmissible|not admitted|declined to accept)\b")
-_GOOD_OFFICES = r"(good offices|mediation|dialogue|conciliation|offer)"
-_COMPANY_DECLINED = re.compile(
-    r"\b(company|enterprise|firm|bank|respondent)s?\b[^.;]{0,40}\b(declined|refused|rejected|did not (accept|engage|participate))\b[^.;]{0,40}"
-    + _GOOD_OFFICES
-)
-_COMPLAINANT_DECLINED = re.compile(
-    r"\b(complainants?|ngos?|unions?|submitters?)\b[^.;]{0,40}\b(declined|refused|rejected)\b[^.;]{0,40}" + _GOOD_OFFICES
-)
-_NO_AGREEMENT = re.compile(r"\b(no agreement|no consensus|without (an )?agreement|not reach(ed)? (an )?agreement|failed|unsuccessful|broke down)\b")
 _AGREEMENT = re.compile(r"\bagree(ment|d)\b|\bcommon statement\b|\bsettle(ment|d)\b")
-_ACCEPTED = re.compile(r"\b(accepted|good offices|mediation|dialogue|final statement)\b")
-_IN_PROGRESS = re.compile(r"\b(in progress|ongoing|under review|pending|good offices \(|mediation initiated|under way|underway)\b")
+_IN_PROGRESS = re.compile(r"\b(in progress|ongoing|under review|pending|under way|underway)\b")
 _CONCLUDED = re.compile(r"\b(concluded|closed|final statement|completed)\b")
 
 
-def classify_outcome(status: str | None, text: str | None) -> tuple[str, str]:
-    """Return ``(outcome, rule)`` for a stated status and a short outcome text."""
-    s = (status or "").lower()
-    t = (text or "").lower()
-    both = f"{s} | {t}"
-    # cheap substring guards keep the regular expressions off most rows
-    if "withdr" in both:
-        if "withdrawn" in both or "withdrew" in both:
-            return "withdrawn", "withdrawn"
-    if (s and _NOT_ACCEPTED.search(s)) or re.match(r"\s*(not accepted|rejected|dismissed|inadmissible)", t):
-        return "not accepted", "not-accepted"
-    if "partial" in both and ("partial agreement" in both or "partially agreed" in both):
-        return "accepted - partial agreement", "partial-agreement"
-    if "declin" in t or "refus" in t or "reject" in t or "did not" in t:
-        if _COMPANY_DECLINED.search(t):
-            return "accepted - company declined good offices", "company-declined"
-        if _COMPLAINANT_DECLINED.search(t):
-            return "accepted - complainant declined good offices", "complainant-declined"
-    if ("agree" in t or "consensus" in t or "fail" in t or "unsuccess" in t or "broke" in t) and _NO_AGREEMENT.search(t):
-        return "accepted - no agreement", "no-agreement"
-    if ("agree" in both or "common statement" in both or "settle" in both) and _AGREEMENT.search(both) and "no resolution" not in s:
-        return "accepted - agreement", "agreement"
-    if "no resolution" in s and _ACCEPTED.search(t):
-        return "accepted - no agreement", "no-resolution-accepted"
-    if _IN_PROGRESS.search(both) and not _CONCLUDED.search(s):
-        return "in progress", "in-progress"
-    if _CONCLUDED.search(both) or "no resolution" in s:
-        return "concluded - other", "concluded-other"
-    return "unknown", "unknown"
+def suggest_outcome(status: str | None, text: str | None = None) -> str:
+    """A first guess at the outcome from the words of a status, for a person coding a new row.
+
+    Never stored: the outcome in the data is always :func:`derive_outcome` of the codes.
+    The guess can be wrong ("a final statement was withdrawn" is not a withdrawn case).
+
+    Parameters
+    ----------
+    status : str or None
+        A status as a page words it.
+    text : str, optional
+        A short account of what happened.
+
+    Returns
+    -------
+    str
+        One of :data:`OUTCOMES`.
+
+    >>> suggest_outcome("Rejected (OECD Watch)")
+    'not accepted'
+    """
+    both = f"{status or ''} | {text or ''}".lower()
+    if "withdrawn" in both or "withdrew" in both:
+        return "withdrawn"
+    if _NOT_ACCEPTED.search(both):
+        return "not accepted"
+    if _AGREEMENT.search(both) and "no agreement" not in both:
+        return "accepted - agreement"
+    if _IN_PROGRESS.search(both) and not _CONCLUDED.search(both):
+        return "in progress"
+    if _CONCLUDED.search(both):
+        return "concluded - other"
+    return "unknown"
 
 
 #: Two-letter prefix of OECD database ids, by lead NCP (the country names used in ``lead_ncp``).
 NCP_CODES: dict[str, str] = {
-    "Argentina": "ar", "Australia": "au", "Austria": "at", "Belgium": "be", "Brazil": "br", "Bulgaria": "bg",
-    "Canada": "ca", "Chile": "cl", "Colombia": "co", "Costa Rica": "cr", "Croatia": "hr", "Czech Republic": "cz",
-    "Denmark": "dk", "Egypt": "eg", "Estonia": "ee", "Finland": "fi", "France": "fr", "Germany": "de", "Greece": "gr",
-    "Hungary": "hu", "Iceland": "is", "Ireland": "ie", "Israel": "il", "Italy": "it", "Japan": "jp", "Jordan": "jo",
-    "Kazakhstan": "kz", "Korea": "kr", "Latvia": "lv", "Lithuania": "lt", "Luxembourg": "lu", "Mexico": "mx",
-    "Morocco": "ma", "Netherlands": "nl", "New Zealand": "nz", "Norway": "no", "Peru": "pe", "Poland": "pl",
-    "Portugal": "pt", "Romania": "ro", "Slovak Republic": "sk", "Slovenia": "si", "Spain": "es", "Sweden": "se",
-    "Switzerland": "ch", "Tunisia": "tn", "Turkey": "tr", "Ukraine": "ua", "United Kingdom": "uk",
-    "United States": "us", "Uruguay": "uy",
+    "Argentina": "ar",
+    "Australia": "au",
+    "Austria": "at",
+    "Belgium": "be",
+    "Brazil": "br",
+    "Bulgaria": "bg",
+    "Canada": "ca",
+    "Chile": "cl",
+    "Colombia": "co",
+    "Costa Rica": "cr",
+    "Croatia": "hr",
+    "Czech Republic": "cz",
+    "Denmark": "dk",
+    "Egypt": "eg",
+    "Estonia": "ee",
+    "Finland": "fi",
+    "France": "fr",
+    "Germany": "de",
+    "Greece": "gr",
+    "Hungary": "hu",
+    "Iceland": "is",
+    "Ireland": "ie",
+    "Israel": "il",
+    "Italy": "it",
+    "Japan": "jp",
+    "Jordan": "jo",
+    "Kazakhstan": "kz",
+    "Korea": "kr",
+    "Latvia": "lv",
+    "Lithuania": "lt",
+    "Luxembourg": "lu",
+    "Mexico": "mx",
+    "Morocco": "ma",
+    "Netherlands": "nl",
+    "New Zealand": "nz",
+    "Norway": "no",
+    "Peru": "pe",
+    "Poland": "pl",
+    "Portugal": "pt",
+    "Romania": "ro",
+    "Slovak Republic": "sk",
+    "Slovenia": "si",
+    "Spain": "es",
+    "Sweden": "se",
+    "Switzerland": "ch",
+    "Tunisia": "tn",
+    "Turkey": "tr",
+    "Ukraine": "ua",
+    "United Kingdom": "uk",
+    "United States": "us",
+    "Uruguay": "uy",
 }
 #: Other prefixes the OECD database uses for some NCPs' instances (ke0018 is a Korean-led case).
 NCP_CODE_ALIASES: dict[str, tuple[str, ...]] = {"Korea": ("ke",)}
@@ -114,24 +327,48 @@ NCP_CODE_ALIASES: dict[str, tuple[str, ...]] = {"Korea": ("ke",)}
 def id_prefixes(ncp: str) -> tuple[str, ...]:
     """Every OECD id prefix that may stand for ``ncp`` (empty if the NCP is unknown)."""
     code = NCP_CODES.get(ncp)
-    return ((code,) + NCP_CODE_ALIASES.get(ncp, ())) if code else ()
+    return ((code, *NCP_CODE_ALIASES.get(ncp, ()))) if code else ()
+
 
 #: Chapters of the Guidelines under one English name each (2011/2023 wording).
 THEMES: tuple[str, ...] = (
-    "Concepts and principles", "General policies", "Disclosure", "Human rights",
-    "Employment and industrial relations", "Environment", "Combating bribery", "Consumer interests",
-    "Science and technology", "Competition", "Taxation",
+    "Concepts and principles",
+    "General policies",
+    "Disclosure",
+    "Human rights",
+    "Employment and industrial relations",
+    "Environment",
+    "Combating bribery",
+    "Consumer interests",
+    "Science and technology",
+    "Competition",
+    "Taxation",
 )
 
 _THEME_WORDS: tuple[tuple[str, str], ...] = (
-    ("concept", "Concepts and principles"), ("conceitos", "Concepts and principles"),
-    ("general polic", "General policies"), ("políticas gerais", "General policies"), ("politiques générales", "General policies"),
-    ("disclosure", "Disclosure"), ("publication d", "Disclosure"), ("divulgação", "Disclosure"),
-    ("human rights", "Human rights"), ("droits de l", "Human rights"), ("direitos humanos", "Human rights"),
-    ("employment", "Employment and industrial relations"), ("emploi", "Employment and industrial relations"),
-    ("environment", "Environment"), ("bribe", "Combating bribery"), ("brib", "Combating bribery"),
-    ("corrup", "Combating bribery"), ("consumer", "Consumer interests"), ("consommateurs", "Consumer interests"),
-    ("science", "Science and technology"), ("competition", "Competition"), ("taxation", "Taxation"),
+    ("concept", "Concepts and principles"),
+    ("conceitos", "Concepts and principles"),
+    ("general polic", "General policies"),
+    ("políticas gerais", "General policies"),
+    ("politiques générales", "General policies"),
+    ("disclosure", "Disclosure"),
+    ("publication d", "Disclosure"),
+    ("divulgação", "Disclosure"),
+    ("human rights", "Human rights"),
+    ("droits de l", "Human rights"),
+    ("direitos humanos", "Human rights"),
+    ("employment", "Employment and industrial relations"),
+    ("trabalh", "Employment and industrial relations"),
+    ("emploi", "Employment and industrial relations"),
+    ("environment", "Environment"),
+    ("bribe", "Combating bribery"),
+    ("brib", "Combating bribery"),
+    ("corrup", "Combating bribery"),
+    ("consumer", "Consumer interests"),
+    ("consommateurs", "Consumer interests"),
+    ("science", "Science and technology"),
+    ("competition", "Competition"),
+    ("taxation", "Taxation"),
     ("compliance", "General policies"),
 )
 

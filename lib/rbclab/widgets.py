@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import Any
 
 import ipywidgets as w
 import pandas as pd
@@ -40,11 +41,20 @@ class OutcomeExplorer:
         self.cases = load_package()["ncp_cases"] if cases is None else cases
         years = self.cases["date_submitted"].dt.year.dropna().astype(int)
         self.grouping = w.Dropdown(options=list(analyse.GROUPINGS), value="lead NCP", description="Compare by")
-        self.lead_ncp = w.Dropdown(options=[ALL, *sorted(self.cases["lead_ncp"].dropna().astype(str).unique())], value=ALL, description="Lead NCP")
+        self.lead_ncp = w.Dropdown(
+            options=[ALL, *sorted(self.cases["lead_ncp"].dropna().astype(str).unique())],
+            value=ALL,
+            description="Lead NCP",
+        )
         self.kind = w.ToggleButtons(options=[ALL, "surveillance / ICT", "other cases"], value=ALL, description="Cases")
-        self.years = w.IntRangeSlider(value=(int(years.min()), int(years.max())), min=int(years.min()), max=int(years.max()), description="Submitted")
+        self.years = w.IntRangeSlider(
+            value=(int(years.min()), int(years.max())),
+            min=int(years.min()),
+            max=int(years.max()),
+            description="Submitted",
+        )
         self.summary = w.HTML()
-        self.view = None  # a JupyterChart, created in a kernel only (its JavaScript comes from vl-convert)
+        self.view: Any = None  # a JupyterChart, created in a kernel only (its JavaScript comes from vl-convert)
         self.output = w.VBox()
         for control in (self.grouping, self.lead_ncp, self.kind, self.years):
             control.observe(lambda _change: self.update(), names="value")
@@ -52,7 +62,10 @@ class OutcomeExplorer:
         self.update()
 
     def filtered(self) -> pd.DataFrame:
-        """The cases the controls select (cases with no submission year are kept only when the full range is selected)."""
+        """The cases the controls select.
+
+        Cases with no submission year are kept only when the full range of years is selected.
+        """
         c = self.cases
         keep = pd.Series(True, index=c.index)
         if self.lead_ncp.value != ALL:
@@ -74,19 +87,27 @@ class OutcomeExplorer:
         cases = self.filtered()
         if len(cases):
             rate = analyse.acceptance_rate(cases).iloc[0]
-            rate_text = "no case with a known initial assessment" if pd.isna(rate["rate"]) else (
-                f"{rate['rate']:.0%} accepted ({rate['accepted']} of {rate['accepted'] + rate['not_accepted']} with a known initial assessment)")
+            rate_text = (
+                "no case with a known initial assessment"
+                if pd.isna(rate["rate"])
+                else (
+                    f"{rate['rate']:.0%} accepted ({rate['accepted']} of {rate['accepted'] + rate['not_accepted']}"
+                    " with a known initial assessment)"
+                )
+            )
         else:
             rate_text = "no cases"
-        filters = [f"lead NCP {self.lead_ncp.value}" if self.lead_ncp.value != ALL else "all NCPs",
-                   self.kind.value if self.kind.value != ALL else "all cases",
-                   "submitted {}-{}".format(*self.years.value)]
-        self.summary.value = (f"<b>{len(cases)}</b> cases ({html.escape(', '.join(filters))}): {html.escape(rate_text)}")
+        filters = [
+            f"lead NCP {self.lead_ncp.value}" if self.lead_ncp.value != ALL else "all NCPs",
+            self.kind.value if self.kind.value != ALL else "all cases",
+            "submitted {}-{}".format(*self.years.value),
+        ]
+        self.summary.value = f"<b>{len(cases)}</b> cases ({html.escape(', '.join(filters))}): {html.escape(rate_text)}"
         if _in_kernel() and len(cases):
             # one chart widget, updated in place: no Output-widget capture, nothing fetched
-            chart = charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}")
+            chart: Any = charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}")
             if self.view is None:
-                charts.alt.JupyterChart.enable_offline()
+                charts.enable_offline_widget()
                 self.view = charts.alt.JupyterChart(chart)
                 self.output.children = (self.view,)
             else:
@@ -97,6 +118,7 @@ class OutcomeExplorer:
 
 
 # --------------------------------------------------------------------------- exercises
+
 
 def check_answer(given, expected, tolerance: float = 0.0) -> bool:
     """Is ``given`` right?  Numbers may differ by ``tolerance``; text ignores case and spaces."""
@@ -152,13 +174,15 @@ class Exercise:
         return self.widget()._repr_mimebundle_(**kwargs)
 
 
-def teaching_exercises(tables: dict[str, pd.DataFrame] | None = None, case_id: str = "se-2025-axis-communications") -> list[Exercise]:
+def teaching_exercises(
+    tables: dict[str, pd.DataFrame] | None = None, case_id: str = "se-2025-axis-communications"
+) -> list[Exercise]:
     """The classroom exercises of the teaching notebook, with answers computed from ``tables``
     (:func:`rbclab.load_package` output; the bundled package by default)."""
     tables = load_package() if tables is None else tables
     cases = tables["ncp_cases"]
     events = tables["case_events"][tables["case_events"]["case_id"] == case_id]
-    stages = analyse.case_stages(case_id, cases=cases).iloc[0]
+    stages = analyse.case_stages(cases, case_id).iloc[0]
     cited = tables["case_provisions"][tables["case_provisions"]["case_id"] == case_id]
     follow = analyse.follow_up_status(events, today=pd.Timestamp("2000-01-01"))  # the due date does not depend on today
     counts = cases["lead_ncp"].value_counts()
@@ -167,40 +191,61 @@ def teaching_exercises(tables: dict[str, pd.DataFrame] | None = None, case_id: s
     within = bool(stages["initial_assessment_within_3_months"])
     return [
         Exercise(
-            f"How many days passed between receipt of the complaint ({stages['date_submitted']:%d %b %Y}) and the initial assessment?",
+            f"How many days passed between receipt of the complaint ({stages['date_submitted']:%d %b %Y})"
+            " and the initial assessment?",
             int(stages["days_to_initial_assessment"]),
-            f"{stages['date_submitted']:%d %b %Y} to {stages['date_initial_assessment']:%d %b %Y} is {stages['days_to_initial_assessment']} days.",
-            hint="subtract the two dates; the notebook's first section shows both."),
+            f"{stages['date_submitted']:%d %b %Y} to {stages['date_initial_assessment']:%d %b %Y}"
+            f" is {stages['days_to_initial_assessment']} days.",
+            hint="subtract the two dates; the notebook's first section shows both.",
+        ),
         Exercise(
             "Was the initial assessment made within the indicative three months?",
             "yes" if within else "no",
             "Three calendar months from receipt ended on "
-            f"{stages['date_submitted'] + pd.DateOffset(months=3):%d %b %Y}; the assessment came on {stages['date_initial_assessment']:%d %b %Y}.",
-            options=["yes", "no"]),
+            f"{stages['date_submitted'] + pd.DateOffset(months=3):%d %b %Y};"
+            f" the assessment came on {stages['date_initial_assessment']:%d %b %Y}.",
+            options=["yes", "no"],
+        ),
         Exercise(
             "How many paragraphs of the OECD Guidelines did the complaint cite?",
-            len(cited), "They are " + ", ".join(cited["cited_as"]) + ".", hint="look at the provisions table"),
+            len(cited),
+            "They are " + ", ".join(cited["cited_as"]) + ".",
+            hint="look at the provisions table",
+        ),
         Exercise(
             "Who invoked those paragraphs?",
-            str(cited["invoked_by"].mode().iloc[0]), "Every cited paragraph was invoked by the "
-            + ", ".join(sorted(cited["invoked_by"].astype(str).unique())) + ".",
-            options=["complainant", "enterprise", "NCP"]),
+            str(cited["invoked_by"].mode().iloc[0]),
+            "Every cited paragraph was invoked by the "
+            + ", ".join(sorted(cited["invoked_by"].astype(str).unique()))
+            + ".",
+            options=["complainant", "enterprise", "NCP"],
+        ),
         Exercise(
             "In which month is the NCP's follow-up due?",
             f"{follow['due_date']:%B %Y}",
-            f"One year after the decision on the final statement ({follow['decision_date']:%d %b %Y}): {follow['due_date']:%d %b %Y}.",
-            options=[f"{m:%B %Y}" for m in months]),
+            f"One year after the decision on the final statement ({follow['decision_date']:%d %b %Y}):"
+            f" {follow['due_date']:%d %b %Y}.",
+            options=[f"{m:%B %Y}" for m in months],
+        ),
         Exercise(
             "Which NCP leads the most cases in this data?",
-            str(counts.index[0]), f"{counts.index[0]} leads {counts.iloc[0]} of the {len(cases)} cases.",
-            options=sorted(counts.index[:6].astype(str))),
+            str(counts.index[0]),
+            f"{counts.index[0]} leads {counts.iloc[0]} of the {len(cases)} cases.",
+            options=sorted(counts.index[:6].astype(str)),
+        ),
         Exercise(
             "Of the cases whose initial assessment is known, what percentage did NCPs accept? (whole number)",
-            round(float(rate["rate"]) * 100), f"{rate['accepted']} accepted and {rate['not_accepted']} not accepted: {rate['rate']:.0%}.",
-            tolerance=1.0, hint="accepted / (accepted + not accepted); see notebook 02"),
+            round(float(rate["rate"]) * 100),
+            f"{rate['accepted']} accepted and {rate['not_accepted']} not accepted: {rate['rate']:.0%}.",
+            tolerance=1.0,
+            hint="accepted / (accepted + not accepted); see notebook 02",
+        ),
         Exercise(
             "Which step of due diligence is 'Track implementation and results'?",
             f"step {analyse.DUE_DILIGENCE_STEPS.index('Track implementation and results') + 1}",
-            "The six steps in order: " + "; ".join(f"{i}. {s}" for i, s in enumerate(analyse.DUE_DILIGENCE_STEPS, 1)) + ".",
-            options=[f"step {i}" for i in range(1, 7)]),
+            "The six steps in order: "
+            + "; ".join(f"{i}. {s}" for i, s in enumerate(analyse.DUE_DILIGENCE_STEPS, 1))
+            + ".",
+            options=[f"step {i}" for i in range(1, 7)],
+        ),
     ]

@@ -22,8 +22,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
@@ -38,18 +43,9 @@ ALL_STATIC_CHARTS_DRAWN = """() => {
 
 
 def ensure_chromium() -> Path:
-    """Install Debian's chromium when /usr/bin/chromium is missing (CI runs as root)."""
-    if CHROMIUM.exists():
-        return CHROMIUM
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = ["apt-get", "install", "-y", "chromium"]
-    if subprocess.run(install, env=env, capture_output=True).returncode != 0:
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True)
-        done = subprocess.run(install, env=env, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail(f"cannot install Debian's chromium for the browser tests:\n{done.stderr[-3000:]}")
+    """Debian's chromium, which ``make chromium`` installs (a test never installs packages)."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is still missing after apt-get install chromium")
+        pytest.fail(f"{CHROMIUM} is missing: run `make chromium` (make test does) or install Debian's chromium")
     return CHROMIUM
 
 
@@ -105,7 +101,9 @@ class Server:
     def __init__(self, cmd: list[str], log: Path, cwd: Path | None = None, env: dict | None = None):
         self.log = log
         self._fh = log.open("wb")
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self._fh, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd, cwd=cwd, env=env, stdout=self._fh, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -197,7 +195,7 @@ def change_a_filter(page, scope: str) -> str:
         try:
             page.wait_for_function(changed, timeout=45_000)
             return True
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: try the next control
+        except Exception:
             return False
 
     for select in page.locator(f"{scope} .widget-dropdown select, {scope} .widget-select select:not([multiple])").all():

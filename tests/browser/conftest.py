@@ -1,6 +1,6 @@
 """Real-browser fixtures: Debian's Chromium driven by Playwright, servers on 127.0.0.1.
 
-Chromium comes from Debian (``/usr/bin/chromium``); the set-up installs it with apt-get when
+Chromium comes from Debian (``/usr/bin/chromium``); `make chromium` installs it when
 it is missing, because Playwright's own browser download cannot be reached. Every request a
 page makes is intercepted: file://, data:, blob: and 127.0.0.1/localhost go through, anything
 else is aborted and recorded, and the tests assert that the record is empty.
@@ -9,9 +9,7 @@ else is aborted and recorded, and the tests assert that the record is empty.
 import sys
 
 import pytest
-
-from browser_support import Guarded, Server, ensure_chromium, free_port, is_local_url, wait_for_http
-from browser_support import FLAGS, TIMEOUT_MS
+from browser_support import FLAGS, TIMEOUT_MS, Guarded, Server, ensure_chromium, free_port, is_local_url, wait_for_http
 
 
 def pytest_collection_modifyitems(items):
@@ -67,7 +65,9 @@ def report_server(built_report, tmp_path_factory):
     """The built report on a plain static server (python -m http.server) on 127.0.0.1."""
     port = free_port()
     log = tmp_path_factory.mktemp("http") / "http.log"
-    server = Server([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(built_report)], log)
+    server = Server(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(built_report)], log
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/index.html", server.proc, log, timeout=60)
         yield f"http://127.0.0.1:{port}"

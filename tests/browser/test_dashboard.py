@@ -1,10 +1,15 @@
 """The Voila dashboard (``rbclab dashboard``): every notebook renders its widgets and charts, offline."""
 
 import pytest
-
 from browser_support import (
-    ROOT, TIMEOUT_MS, assert_charts_are_widgets, change_a_filter, copy_notebook, start_dashboard,
+    ROOT,
+    TIMEOUT_MS,
+    assert_charts_are_widgets,
+    change_a_filter,
+    copy_notebook,
+    start_dashboard,
 )
+
 from rbclab.report import discover_notebooks
 
 FIXTURES = ROOT / "tests" / "fixtures" / "notebooks"

@@ -6,8 +6,14 @@ attribute break-out to every title, name and description. Any of them that ran w
 """
 
 import pytest
+from browser_support import (
+    ALL_STATIC_CHARTS_DRAWN,
+    TIMEOUT_MS,
+    assert_charts_are_widgets,
+    copy_notebook,
+    start_dashboard,
+)
 
-from browser_support import ALL_STATIC_CHARTS_DRAWN, TIMEOUT_MS, assert_charts_are_widgets, copy_notebook, start_dashboard
 from support import FIXTURE_NOTEBOOKS, PAYLOAD
 
 PWNED = "() => window.__rbclabPwned === undefined ? 0 : window.__rbclabPwned"
@@ -17,7 +23,10 @@ MARK = "<script>window.__rbclabPwned"
 def assert_inert(guard, where: str) -> None:
     page = guard.page
     assert page.evaluate(PWNED) == 0, f"{where}: a payload ran"
-    injected = page.evaluate("() => [...document.querySelectorAll('img[src*=\"rbclab-pwned\"], [onload*=\"rbclabPwned\"], [onerror*=\"rbclabPwned\"]')].length")
+    injected = page.evaluate(
+        '() => [...document.querySelectorAll(\'img[src*="rbclab-pwned"], [onload*="rbclabPwned"],'
+        ' [onerror*="rbclabPwned"]\')].length'
+    )
     assert injected == 0, f"{where}: a payload became an element"
     assert not [u for u in guard.external], f"{where}: requests to other hosts {guard.external}"
 

@@ -1,6 +1,5 @@
 """The report in Chromium: every page draws every chart, offline, from file:// and a static server."""
 
-
 from browser_support import ALL_STATIC_CHARTS_DRAWN, TIMEOUT_MS
 
 # Bars of the fixture chart currently drawn, and their opacities.
@@ -19,7 +18,10 @@ def check_pages(built_report, guarded_page, base: str, label: str) -> int:
         if expected:
             guard.page.wait_for_function(ALL_STATIC_CHARTS_DRAWN, timeout=TIMEOUT_MS)
             assert guard.page.locator(".rbclab-chart").count() == expected
-            missing = guard.page.evaluate("() => [...document.querySelectorAll('.rbclab-chart')].filter(c => !c.querySelector('svg, canvas')).length")
+            missing = guard.page.evaluate(
+                "() => [...document.querySelectorAll('.rbclab-chart')]"
+                ".filter(c => !c.querySelector('svg, canvas')).length"
+            )
             assert missing == 0, f"{page_file.name}: {missing} chart(s) not drawn"
             text = guard.page.inner_text("body")
             assert "could not be drawn" not in text and "Chart script not found" not in text

@@ -1,0 +1,87 @@
+"""Analysis over typed tables: frames in, frames out (no loading, no charts, no widgets).
+
+Split by topic: :mod:`.procedure` (one case's procedure), :mod:`.compare` (comparing cases),
+:mod:`.incidents` (incidents and figures), :mod:`.vendors` (vendors and sanctions); the
+labels and categories they share are in :mod:`.common`.
+"""
+
+from __future__ import annotations
+
+from .common import (
+    ACCEPTED_OUTCOMES,
+    CONCLUSION_MONTHS,
+    DUE_DILIGENCE_STEPS,
+    FOLLOW_UP_YEARS,
+    GROUPINGS,
+    INITIAL_ASSESSMENT_MONTHS,
+    OTHER_LABEL,
+    PAPER_SOURCE,
+    PERIODS,
+    SURVEILLANCE_LABEL,
+    USES,
+    explode_list,
+)
+from .compare import (
+    acceptance_rate,
+    case_groups,
+    case_themes,
+    coverage,
+    coverage_markdown,
+    duration_summary,
+    outcome_shares,
+)
+from .incidents import (
+    competing_figures,
+    figure_disagreements,
+    incident_timeline,
+    incident_use,
+    paper_claims_against_sources,
+)
+from .procedure import (
+    PHASES,
+    case_phases,
+    case_stages,
+    events_in_date_order,
+    follow_up_status,
+    positions_side_by_side,
+    stage_timeframes,
+)
+from .vendors import authority_group, city_ranking_flags, sanctions_table, vendor_links
+
+__all__ = [
+    "ACCEPTED_OUTCOMES",
+    "CONCLUSION_MONTHS",
+    "DUE_DILIGENCE_STEPS",
+    "FOLLOW_UP_YEARS",
+    "GROUPINGS",
+    "INITIAL_ASSESSMENT_MONTHS",
+    "OTHER_LABEL",
+    "PAPER_SOURCE",
+    "PERIODS",
+    "PHASES",
+    "SURVEILLANCE_LABEL",
+    "USES",
+    "acceptance_rate",
+    "authority_group",
+    "case_groups",
+    "case_phases",
+    "case_stages",
+    "case_themes",
+    "city_ranking_flags",
+    "competing_figures",
+    "coverage",
+    "coverage_markdown",
+    "duration_summary",
+    "events_in_date_order",
+    "explode_list",
+    "figure_disagreements",
+    "follow_up_status",
+    "incident_timeline",
+    "incident_use",
+    "outcome_shares",
+    "paper_claims_against_sources",
+    "positions_side_by_side",
+    "sanctions_table",
+    "stage_timeframes",
+    "vendor_links",
+]

@@ -1,0 +1,135 @@
+"""Incidents and the competing figures about them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .common import PAPER_SOURCE, USES
+
+
+def incident_use(purpose: str | None) -> str:
+    """The use category of :data:`USES` that ``purpose`` names, or ``"other"``."""
+    text = (purpose or "").lower()
+    for use, words in USES:
+        if any(w in text for w in words):
+            return use
+    return "other"
+
+
+def incident_timeline(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents sorted by start, with ``use`` (:func:`incident_use`) and ``end_or_start``.
+
+    ``end_or_start`` is the end date when known, else the start (a one-day mark): an
+    unknown end is never guessed.  ``ongoing_or_unknown_end`` says which.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        :func:`rbclab.load_incidents`.
+
+    Returns
+    -------
+    DataFrame
+        One row per incident, as listed above.
+    """
+    out = incidents.copy()
+    out["use"] = out["purpose"].map(incident_use).astype("string")
+    out["ongoing_or_unknown_end"] = out["end_date"].isna()
+    out["end_or_start"] = out["end_date"].fillna(out["start_date"])
+    return out.sort_values(["start_date", "incident_id"]).reset_index(drop=True)
+
+
+def _from_paper(source_ids: pd.Series) -> pd.Series:
+    return source_ids.fillna("").str.split(";").map(lambda ids: PAPER_SOURCE in [i.strip() for i in ids]).astype(bool)
+
+
+def competing_figures(
+    figures: pd.DataFrame, incident_id: str | None = None, measure: str | None = None
+) -> pd.DataFrame:
+    """Every claim for an incident and measure, one row each, never averaged.
+
+    Adds ``from_paper`` (the claim cites the SOMO / Justice for Iran paper) and ``label``
+    (who claims it, with the date of the claim when known), sorted by value.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        :func:`rbclab.load_incident_figures`.
+    incident_id : str, optional
+        Only this incident.
+    measure : str, optional
+        Only this measure.
+
+    Returns
+    -------
+    DataFrame
+        One row per claim, as listed above.
+    """
+    out = figures
+    if incident_id is not None:
+        out = out[out["incident_id"] == incident_id]
+    if measure is not None:
+        out = out[out["measure"] == measure]
+    out = out.copy()
+    out["from_paper"] = _from_paper(out["source_ids"])
+    as_of = (
+        out["as_of_date"]
+        .dt.strftime("%Y-%m-%d")
+        .where(out["as_of_date_precision"] == "day", out["as_of_date"].dt.strftime("%Y-%m"))
+    )
+    as_of = as_of.where(out["as_of_date_precision"] != "year", out["as_of_date"].dt.strftime("%Y"))
+    out["label"] = (out["claimed_by"] + (" (" + as_of.astype("string") + ")").fillna("")).astype("string")
+    return out.sort_values(["incident_id", "measure", "value", "figure_id"]).reset_index(drop=True)
+
+
+def figure_disagreements(figures: pd.DataFrame) -> pd.DataFrame:
+    """Per incident and measure: number of claims, distinct values, lowest and highest claim.
+
+    ``spread`` = highest / lowest (1.0 when every claim agrees).  Sorted by spread, widest first.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        :func:`rbclab.load_incident_figures`.
+
+    Returns
+    -------
+    DataFrame
+        One row per incident and measure with more than one claimed value.
+    """
+    high = figures["value_high"].fillna(figures["value"])
+    g = figures.assign(high=high).groupby(["incident_id", "measure"])
+    out = pd.DataFrame(
+        {
+            "claims": g["figure_id"].count(),
+            "distinct_values": g["value"].nunique(),
+            "lowest": g["value"].min(),
+            "highest": g["high"].max(),
+        }
+    ).reset_index()
+    out["spread"] = out["highest"].astype("Float64") / out["lowest"].astype("Float64")
+    return out.sort_values(["spread", "claims"], ascending=False).reset_index(drop=True)
+
+
+def paper_claims_against_sources(figures: pd.DataFrame) -> pd.DataFrame:
+    """The paper's figures beside every other claim for the same incident and measure.
+
+    One row per claim (the paper's and the others'), with ``from_paper`` and ``label`` as in
+    :func:`competing_figures` and ``group`` naming the incident and measure.  Only incidents
+    and measures the paper gives a number for are kept.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        :func:`rbclab.load_incident_figures`.
+
+    Returns
+    -------
+    DataFrame
+        The claims of the incidents and measures the paper gives a figure for.
+    """
+    claims = competing_figures(figures)
+    keys = claims.loc[claims["from_paper"], ["incident_id", "measure"]].drop_duplicates()
+    out = claims.merge(keys, on=["incident_id", "measure"], how="inner")
+    out["group"] = (out["incident_id"] + ": " + out["measure"]).astype("string")
+    return out.sort_values(["incident_id", "measure", "value", "figure_id"]).reset_index(drop=True)

@@ -1,0 +1,724 @@
+"""Chart builders: each takes frames from the loaders or :mod:`rbclab.analyse` and returns a chart."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from .render import PALETTE
+
+## Each builder takes DataFrames from the loaders or from :mod:`rbclab.analyse` and returns
+# an Altair chart with a title and a ``description`` (read by screen readers).  Data is
+# embedded as plain records: dates become local ISO date-times, missing values ``null``.
+
+#: Colour of each outcome category (in :data:`rbclab.OUTCOMES` order).
+OUTCOME_COLOURS: dict[str, str] = {
+    "not accepted": PALETTE[5],
+    "accepted - agreement": PALETTE[2],
+    "accepted - partial agreement": PALETTE[4],
+    "accepted - no agreement": PALETTE[1],
+    "accepted - company declined good offices": PALETTE[3],
+    "accepted - complainant declined good offices": PALETTE[6],
+    "accepted - no good offices": PALETTE[10],
+    "concluded - other": PALETTE[0],
+    "withdrawn": PALETTE[7],
+    "in progress": PALETTE[8],
+    "unknown": PALETTE[9],
+}
+#: Colour of each actor of a procedure (``case_events.actor``).
+ACTOR_COLOURS: dict[str, str] = {
+    "NCP": PALETTE[0],
+    "NCP secretariat": PALETTE[4],
+    "complainant": PALETTE[1],
+    "enterprise": PALETTE[5],
+    "both parties": PALETTE[2],
+    "other NCP": PALETTE[3],
+    "other": PALETTE[8],
+}
+_DATE = "%d %b %Y"
+
+
+def _cell(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%dT00:00:00")
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Plain JSON-ready records: dates as local ISO date-times (no time-zone shift), NA as None."""
+    columns = {name: [_cell(v) for v in frame[name].astype(object)] for name in frame.columns}
+    return [dict(zip(columns, row)) for row in zip(*columns.values())]
+
+
+def _data(frame: pd.DataFrame) -> alt.Data:
+    return alt.Data(values=_records(frame))
+
+
+def _scale(colours: dict[str, str], present=None) -> alt.Scale:
+    domain = [k for k in colours if present is None or k in set(present)]
+    return alt.Scale(domain=domain, range=[colours[k] for k in domain])
+
+
+def case_timeline(
+    events: pd.DataFrame, phases: pd.DataFrame, follow_up: dict | None = None, title: str = "The procedure"
+) -> alt.TopLevelMixin:
+    """A case's procedure: phases as bars (top) and every event as a point coloured by actor (bottom).
+
+    ``events``: :func:`rbclab.load_case_events` (sorted by date here, source order kept in the
+    tooltip); ``phases``: :func:`rbclab.analyse.case_phases`; ``follow_up``: optionally
+    :func:`rbclab.analyse.follow_up_status`, drawn as a hatched bar from the decision to the
+    due date.  The two panels share the time axis.
+    """
+    ph = phases.copy()
+    ph["label"] = ph["days"].astype("string") + " days"
+    ph["kind"] = "phase"
+    order = list(ph["phase"])
+    if follow_up is not None:
+        extra = pd.DataFrame(
+            [
+                {
+                    "phase": "Follow-up due",
+                    "start": follow_up["decision_date"],
+                    "end": follow_up["due_date"],
+                    "days": (follow_up["due_date"] - follow_up["decision_date"]).days,
+                    "label": "due " + follow_up["due_date"].strftime("%d %b %Y"),
+                    "kind": "follow-up",
+                }
+            ]
+        )
+        ph = pd.concat([ph, extra], ignore_index=True)
+        order.append("Follow-up due")
+    width = 620
+    y_phase = alt.Y("phase:N", sort=order, title=None)
+    base = alt.Chart(_data(ph)).encode(y=y_phase)
+    bars = base.mark_bar(height=18, cornerRadius=2).encode(
+        x=alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y")),
+        x2="end:T",
+        color=alt.Color(
+            "kind:N", scale=alt.Scale(domain=["phase", "follow-up"], range=[PALETTE[8], PALETTE[9]]), legend=None
+        ),
+        tooltip=[
+            alt.Tooltip("phase:N"),
+            alt.Tooltip("start:T", format=_DATE),
+            alt.Tooltip("end:T", format=_DATE),
+            alt.Tooltip("days:Q"),
+        ],
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11).encode(x="end:T", text="label:N")
+    top = alt.layer(bars, labels).properties(width=width, height=26 * len(order))
+
+    ev = events.sort_values(["date", "seq"], kind="stable")[["seq", "date", "actor", "event_type", "description"]]
+    actors = [a for a in ACTOR_COLOURS if a in set(ev["actor"].astype(str))]
+    points = (
+        alt.Chart(_data(ev))
+        .mark_point(filled=True, size=90, opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y")),
+            y=alt.Y("actor:N", sort=actors, title=None),
+            color=alt.Color("actor:N", scale=_scale(ACTOR_COLOURS, actors), legend=alt.Legend(title="Who acted")),
+            tooltip=[
+                alt.Tooltip("date:T", format=_DATE),
+                alt.Tooltip("actor:N"),
+                alt.Tooltip("event_type:N", title="event"),
+                alt.Tooltip("description:N"),
+                alt.Tooltip("seq:Q", title="listed as no."),
+            ],
+        )
+        .properties(width=width, height=30 * len(actors))
+    )
+    n_events = len(ev)
+    first, last = ev["date"].min(), ev["date"].max()
+    return (
+        alt.vconcat(top, points, spacing=8)
+        .resolve_scale(x="shared", color="independent")
+        .properties(
+            title=alt.Title(
+                title, subtitle=f"{len(phases)} phases and {n_events} events, {first:%d %b %Y} to {last:%d %b %Y}"
+            ),
+            description=(
+                f"Timeline of the procedure from {first:%d %B %Y} to {last:%d %B %Y}. Phases: "
+                + "; ".join(f"{r.phase} {r.days} days" for r in phases.itertuples())
+                + f". {n_events} events as points by actor ({', '.join(actors)})."
+                + (f" Follow-up due {follow_up['due_date']:%d %B %Y}." if follow_up else "")
+            ),
+        )
+    )
+
+
+def stage_durations(
+    timeframes: pd.DataFrame, title: str = "Time taken against the indicative timeframes"
+) -> alt.TopLevelMixin:
+    """One case's stages as bars (days from receipt), each with a tick at its indicative timeframe.
+
+    ``timeframes``: :func:`rbclab.analyse.stage_timeframes` rows of one case.  Bars are
+    coloured by whether the stage ended within the timeframe.
+    """
+    df = timeframes[["stage", "days", "timeframe_days", "timeframe_months", "within"]].copy()
+    df["status"] = df["within"].map({True: "within the timeframe", False: "later than the timeframe"}).astype("string")
+    df["label"] = df["days"].astype("string") + " days"
+    df["limit_label"] = (
+        df["timeframe_months"].astype("string") + " months = " + df["timeframe_days"].astype("string") + " days"
+    )
+    order = list(dict.fromkeys(df["stage"]))
+    base = alt.Chart(_data(df)).encode(y=alt.Y("stage:N", sort=order, title=None))
+    bars = base.mark_bar(height=22).encode(
+        x=alt.X("days:Q", title="days from receipt of the submission"),
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(
+                domain=["within the timeframe", "later than the timeframe"], range=[PALETTE[2], PALETTE[5]]
+            ),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        tooltip=["stage:N", "days:Q", alt.Tooltip("limit_label:N", title="indicative timeframe"), "status:N"],
+    )
+    ticks = base.mark_tick(thickness=3, size=34, color=PALETTE[7]).encode(
+        x="timeframe_days:Q", tooltip=[alt.Tooltip("limit_label:N", title="indicative timeframe")]
+    )
+    text = base.mark_text(align="left", dx=6, dy=-16, fontSize=11).encode(x="timeframe_days:Q", text="limit_label:N")
+    days = base.mark_text(align="right", dx=-4, color="white", fontSize=11).encode(x="days:Q", text="label:N")
+    parts = "; ".join(f"{r.stage}: {r.days} days against {r.timeframe_days} ({r.status})" for r in df.itertuples())
+    return alt.layer(bars, ticks, text, days).properties(
+        title=alt.Title(title, subtitle="black tick: the indicative timeframe of the Procedural Guidance"),
+        description=f"Bar chart of stage durations. {parts}.",
+        width=560,
+        height=110,
+    )
+
+
+def _outcome_frame(shares: pd.DataFrame) -> pd.DataFrame:
+    df = shares.copy()
+    df["outcome"] = df["outcome"].astype("string")
+    df["outcome_rank"] = df["outcome"].map({o: i for i, o in enumerate(OUTCOME_COLOURS)})
+    return df
+
+
+def outcome_shares(
+    shares: pd.DataFrame, title: str = "Outcomes", max_groups: int | None = 20, min_cases: int = 1
+) -> alt.TopLevelMixin:
+    """Stacked bars of outcome shares per group (each bar sums to 100 %).
+
+    ``shares``: :func:`rbclab.analyse.outcome_shares`.  Groups are sorted by number of cases;
+    only the ``max_groups`` largest with at least ``min_cases`` cases are drawn (the
+    subtitle says how many were left out).  Click a legend entry to highlight one outcome;
+    this works in a static page too.
+    """
+    df = _outcome_frame(shares)
+    sizes = df.groupby("group")["group_cases"].first().sort_values(ascending=False)
+    keep = sizes[sizes >= min_cases]
+    if max_groups is not None:
+        keep = keep.iloc[:max_groups]
+    left_out = len(sizes) - len(keep)
+    df = df[df["group"].isin(keep.index) & (df["cases"] > 0)]
+    df["group_label"] = (df["group"] + " (" + df["group_cases"].astype("string") + ")").astype("string")
+    order = [f"{g} ({n})" for g, n in keep.items()]
+    pick = alt.selection_point(fields=["outcome"], bind="legend")
+    chart = (
+        alt.Chart(_data(df))
+        .mark_bar()
+        .encode(
+            y=alt.Y("group_label:N", sort=order, title=None),
+            x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share of the group's cases"),
+            color=alt.Color(
+                "outcome:N",
+                scale=_scale(OUTCOME_COLOURS),
+                legend=alt.Legend(title="Outcome (click to highlight)", labelLimit=320),
+            ),
+            order=alt.Order("outcome_rank:Q"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+            tooltip=[
+                alt.Tooltip("group:N"),
+                alt.Tooltip("outcome:N"),
+                alt.Tooltip("cases:Q"),
+                alt.Tooltip("group_cases:Q", title="cases in group"),
+                alt.Tooltip("share:Q", format=".0%"),
+            ],
+        )
+        .add_params(pick)
+    )
+    subtitle = "number of cases in brackets" + (f"; {left_out} smaller groups left out" if left_out else "")
+    top = df.sort_values("share", ascending=False).drop_duplicates("group").set_index("group")["outcome"]
+    desc = "; ".join(f"{g}: {n} cases, most often {top.get(g, 'none')}" for g, n in keep.items())
+    return chart.properties(
+        title=alt.Title(title, subtitle=subtitle),
+        description=f"Stacked bar chart of outcome shares. {desc}.",
+        width=520,
+        height=max(60, 22 * len(keep)),
+    )
+
+
+def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of submission") -> alt.TopLevelMixin:
+    """Cases per year of submission, coloured by outcome, filtered by a lead-NCP menu and a
+    surveillance/ICT switch.  The controls are Vega parameters: they work in a static page
+    without a kernel."""
+    df = pd.DataFrame(
+        {
+            "case_id": cases["case_id"],
+            "title": cases["title"],
+            "lead_ncp": cases["lead_ncp"].astype("string"),
+            "year": cases["date_submitted"].dt.year.astype("Int64"),
+            "outcome": cases["outcome"].astype("string"),
+            "cases_kind": cases["surveillance_ict"]
+            .fillna(False)
+            .astype(bool)
+            .map({True: "surveillance / ICT", False: "other cases"}),
+        }
+    )
+    df = df[df["year"].notna()]
+    df["outcome_rank"] = df["outcome"].map({o: i for i, o in enumerate(OUTCOME_COLOURS)})
+    ncps = sorted(df["lead_ncp"].dropna().unique())
+    ncp = alt.param(
+        name="lead_ncp_choice", value="All", bind=alt.binding_select(options=["All", *ncps], name="Lead NCP ")
+    )
+    kind = alt.param(
+        name="cases_choice",
+        value="All",
+        bind=alt.binding_radio(options=["All", "surveillance / ICT", "other cases"], name="Cases "),
+    )
+    pick = alt.selection_point(fields=["outcome"], bind="legend")
+    chart = (
+        alt.Chart(_data(df))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="year of submission"),
+            y=alt.Y("count():Q", title="cases"),
+            color=alt.Color(
+                "outcome:N",
+                scale=_scale(OUTCOME_COLOURS),
+                legend=alt.Legend(title="Outcome (click to highlight)", labelLimit=320),
+            ),
+            order=alt.Order("outcome_rank:Q"),
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+            tooltip=[alt.Tooltip("year:O"), alt.Tooltip("outcome:N"), alt.Tooltip("count():Q", title="cases")],
+        )
+        .add_params(ncp, kind, pick)
+        .transform_filter(
+            "(lead_ncp_choice == 'All' || datum.lead_ncp == lead_ncp_choice)"
+            " && (cases_choice == 'All' || datum.cases_kind == cases_choice)"
+        )
+    )
+    return chart.properties(
+        title=alt.Title(title, subtitle="choose a lead NCP and a kind of case below the chart"),
+        description=(
+            f"Bar chart of {len(df)} cases with a known submission year, {df['year'].min()} to {df['year'].max()},"
+            " by outcome; a menu filters by lead NCP and a switch by surveillance/ICT cases."
+        ),
+        width=560,
+        height=260,
+    )
+
+
+def acceptance_rates(
+    rates: pd.DataFrame, title: str = "Acceptance rate", max_groups: int | None = 20
+) -> alt.TopLevelMixin:
+    """Acceptance rate per group (points) with its 95% interval (a line), groups too small to read marked.
+
+    ``rates``: :func:`rbclab.analyse.acceptance_rate`; groups without a decided case are left out.
+    A group with fewer than 10 decided cases is drawn in grey and labelled ``n < 10``.
+    """
+    df = rates[rates["rate"].notna()].copy()
+    df = df.sort_values("n", ascending=False)
+    if max_groups is not None:
+        df = df.iloc[:max_groups]
+    df["group_label"] = (df["group"] + " (" + df["n"].astype("string") + ")").astype("string")
+    df["size"] = df["small"].map({True: "n < 10: too few to read", False: "n >= 10"}).astype("string")
+    base = alt.Chart(_data(df)).encode(
+        y=alt.Y("group_label:N", sort=list(df["group_label"]), title=None),
+        color=alt.Color(
+            "size:N",
+            scale=alt.Scale(domain=["n >= 10", "n < 10: too few to read"], range=[PALETTE[0], PALETTE[8]]),
+            title=None,
+        ),
+        tooltip=[
+            "group:N",
+            alt.Tooltip("rate:Q", format=".0%"),
+            alt.Tooltip("ci_low:Q", format=".0%", title="95% interval from"),
+            alt.Tooltip("ci_high:Q", format=".0%", title="to"),
+            "accepted:Q",
+            alt.Tooltip("not_accepted:Q", title="not accepted"),
+            alt.Tooltip("undetermined:Q", title="not known"),
+        ],
+    )
+    x = alt.X(
+        "ci_low:Q",
+        axis=alt.Axis(format="%"),
+        scale=alt.Scale(domain=[0, 1]),
+        title="accepted, of cases whose initial assessment is known (95% interval)",
+    )
+    interval = base.mark_rule(strokeWidth=2).encode(x=x, x2="ci_high:Q")
+    point = base.mark_point(filled=True, size=70).encode(x=alt.X("rate:Q"))
+    desc = "; ".join(
+        f"{r.group}: {r.rate:.0%} of {r.n} (95% interval {r.ci_low:.0%} to {r.ci_high:.0%})" for r in df.itertuples()
+    )
+    return (interval + point).properties(
+        title=alt.Title(title, subtitle="decided cases in brackets; lines are 95% Wilson intervals"),
+        description=f"Acceptance rates with 95% intervals. {desc}.",
+        width=480,
+        height=max(40, 22 * len(df)),
+    )
+
+
+def duration_distribution(timeframes: pd.DataFrame, title: str = "How long NCPs take") -> alt.TopLevelMixin:
+    """Every case's days to initial assessment and to conclusion (one tick per case, a box for the
+    quartiles) with a dashed rule at the shortest indicative timeframe in days.
+
+    ``timeframes``: :func:`rbclab.analyse.stage_timeframes` for many cases.
+    """
+    df = timeframes[["case_id", "title", "lead_ncp", "stage", "days", "timeframe_days", "within"]].copy()
+    df["lead_ncp"] = df["lead_ncp"].astype("string")
+    order = list(dict.fromkeys(df["stage"]))
+    limits = df.groupby("stage", sort=False)["timeframe_days"].agg(["min", "max"]).reset_index()
+    limits["label"] = "timeframe: " + limits["min"].astype("string") + "-" + limits["max"].astype("string") + " days"
+    y = alt.Y("stage:N", sort=order, title=None)
+    box = (
+        alt.Chart(_data(df))
+        .mark_boxplot(extent=0, size=28, opacity=0.35, color=PALETTE[0], outliers=False)
+        .encode(y=y, x=alt.X("days:Q", title="days from receipt of the submission"))
+    )
+    ticks = (
+        alt.Chart(_data(df))
+        .mark_tick(opacity=0.6, color=PALETTE[0], thickness=1.5)
+        .encode(y=y, x="days:Q", tooltip=["title:N", "lead_ncp:N", "stage:N", "days:Q"])
+    )
+    rule = (
+        alt.Chart(_data(limits))
+        .mark_tick(color=PALETTE[5], thickness=3, size=40, strokeDash=[4, 2])
+        .encode(y=y, x="min:Q", tooltip=["stage:N", "label:N"])
+    )
+    n = df.groupby("stage", sort=False)["days"].agg(["count", "median"])
+    desc = "; ".join(f"{s}: {int(r['count'])} cases, median {r['median']:.0f} days" for s, r in n.iterrows())
+    return alt.layer(box, ticks, rule).properties(
+        title=alt.Title(
+            title, subtitle="one tick per case with both dates known to the day; red tick: indicative timeframe"
+        ),
+        description=f"Strip and box plot of stage durations. {desc}.",
+        width=560,
+        height=140,
+    )
+
+
+def incident_timeline(
+    timeline: pd.DataFrame, title: str = "Incidents of surveillance used against people"
+) -> alt.TopLevelMixin:
+    """Incidents on a time axis (one row each, in order of start), a bar from start to end where
+    the end is known, a point at the start; coloured by use.
+
+    ``timeline``: :func:`rbclab.analyse.incident_timeline`.
+    """
+    df = timeline[
+        [
+            "incident_id",
+            "title",
+            "country",
+            "place",
+            "start_date",
+            "start_date_precision",
+            "end_date",
+            "end_or_start",
+            "use",
+            "surveillance_tech",
+            "purpose",
+        ]
+    ].copy()
+    df["start_date_precision"] = df["start_date_precision"].astype("string")
+    df["row"] = (df["country"] + ": " + df["title"]).astype("string")
+    uses = list(dict.fromkeys(df["use"]))
+    colours = dict(zip(uses, PALETTE))
+    base = alt.Chart(_data(df)).encode(
+        y=alt.Y("row:N", sort=list(df["row"]), title=None, axis=alt.Axis(labelLimit=360)),
+        color=alt.Color("use:N", scale=_scale(colours), legend=alt.Legend(title="Use", orient="bottom", columns=2)),
+        tooltip=[
+            "title:N",
+            "country:N",
+            "place:N",
+            alt.Tooltip("start_date:T", format=_DATE, title="start"),
+            alt.Tooltip("start_date_precision:N", title="start known to the"),
+            alt.Tooltip("end_date:T", format=_DATE, title="end"),
+            "surveillance_tech:N",
+            "purpose:N",
+        ],
+    )
+    bars = base.mark_bar(height=8, opacity=0.6).encode(x=alt.X("start_date:T", title=None), x2="end_or_start:T")
+    starts = base.mark_point(filled=True, size=60).encode(x="start_date:T")
+    counts = df["use"].value_counts()
+    return alt.layer(bars, starts).properties(
+        title=alt.Title(
+            title, subtitle="point: start (to the precision the sources give); bar: until the end, where known"
+        ),
+        description=f"Timeline of {len(df)} incidents from {df['start_date'].min():%Y} to {df['start_date'].max():%Y}: "
+        + ", ".join(f"{n} {u}" for u, n in counts.items())
+        + ".",
+        width=480,
+        height=18 * len(df),
+    )
+
+
+def figure_claims(claims: pd.DataFrame, title: str = "Competing figures", log_scale: bool = False) -> alt.TopLevelMixin:
+    """Every claim as its own point, labelled with who claims it; ranges as a line from the low
+    to the high value.  Nothing is averaged.  Claims from the SOMO / Justice for Iran paper are
+    drawn in orange.
+
+    ``claims``: :func:`rbclab.analyse.competing_figures` or
+    :func:`~rbclab.analyse.paper_claims_against_sources`; with a ``group`` column holding
+    several groups, each gets its own row (with its own scales).
+    """
+    df = claims[
+        [
+            "figure_id",
+            "incident_id",
+            "measure",
+            "value",
+            "value_high",
+            "qualifier",
+            "claimed_by",
+            "label",
+            "from_paper",
+            "source_ids",
+        ]
+    ].copy()
+    df["qualifier"] = df["qualifier"].astype("string")
+    df["group"] = claims["group"] if "group" in claims else (df["incident_id"] + ": " + df["measure"]).astype("string")
+    df["source"] = df["from_paper"].map({True: "SOMO / Justice for Iran paper", False: "other sources"})
+    df["value_text"] = (
+        df["qualifier"]
+        + " "
+        + df["value"].map("{:,}".format)
+        + df["value_high"].map(lambda v: "" if pd.isna(v) else f"-{v:,}")
+    ).astype("string")
+    df["value_end"] = df["value_high"].fillna(df["value"])
+    scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=True)
+    x = alt.X("value:Q", title="value claimed", scale=scale)
+    y = alt.Y(
+        "label:N", sort=alt.EncodingSortField("value", order="ascending"), title=None, axis=alt.Axis(labelLimit=380)
+    )
+    colour = alt.Color(
+        "source:N",
+        scale=alt.Scale(domain=["SOMO / Justice for Iran paper", "other sources"], range=[PALETTE[1], PALETTE[0]]),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    tip = ["claimed_by:N", "value_text:N", "measure:N", "source_ids:N"]
+    ranges = alt.Chart().mark_rule(strokeWidth=3).encode(x=x, x2="value_end:Q", y=y, color=colour, tooltip=tip)
+    points = (
+        alt.Chart()
+        .mark_point(filled=True, size=80)
+        .encode(
+            x=x,
+            y=y,
+            color=colour,
+            shape=alt.Shape("qualifier:N", legend=alt.Legend(title="qualifier", orient="bottom")),
+            tooltip=tip,
+        )
+    )
+    text = alt.Chart().mark_text(align="left", dx=8, fontSize=10).encode(x="value_end:Q", y=y, text="value_text:N")
+    layer = alt.layer(ranges, points, text, data=_data(df))
+    groups = list(dict.fromkeys(df["group"]))
+    desc = " ".join(
+        f"{g}: " + "; ".join(f"{r.claimed_by} {r.value_text}" for r in df[df["group"] == g].itertuples()) + "."
+        for g in groups
+    )
+    head = alt.Title(title, subtitle="one point per claim, labelled with who claims it; never averaged")
+    if len(groups) == 1:
+        return layer.properties(
+            title=head, description=f"Dot chart of {len(df)} claims. {desc}", width=420, height=24 * len(df)
+        )
+    return (
+        layer.properties(width=380)
+        .facet(
+            row=alt.Row(
+                "group:N",
+                sort=groups,
+                title=None,
+                header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold", labelOrient="top"),
+            ),
+        )
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=head, description=f"Dot charts of {len(df)} claims in {len(groups)} groups. {desc}")
+    )
+
+
+def incident_uses(timeline: pd.DataFrame, title: str = "What the surveillance was used for") -> alt.TopLevelMixin:
+    """Incidents per use (from :func:`rbclab.analyse.incident_timeline`), stacked by country."""
+    df = timeline[["incident_id", "title", "country", "use"]].copy()
+    order = list(df["use"].value_counts().index)
+    countries = list(df["country"].value_counts().index)
+    colours = dict(zip(countries, PALETTE))
+    counts = df.groupby("use")["incident_id"].count()
+    return (
+        alt.Chart(_data(df))
+        .mark_bar()
+        .encode(
+            y=alt.Y("use:N", sort=order, title=None),
+            x=alt.X("count():Q", title="incidents"),
+            color=alt.Color("country:N", scale=_scale(colours), legend=alt.Legend(title="Country")),
+            tooltip=["use:N", "country:N", alt.Tooltip("count():Q", title="incidents")],
+        )
+        .properties(
+            title=title,
+            description="Bar chart of incidents per use: " + ", ".join(f"{u} {counts[u]}" for u in order) + ".",
+            width=420,
+            height=30 * len(order),
+        )
+    )
+
+
+def sanctions_timeline(table: pd.DataFrame, title: str = "Measures against vendors over time") -> alt.TopLevelMixin:
+    """One point per measure (sanction, export control, ban, NCP outcome...) on a time axis,
+    one row per vendor, coloured by who imposed it and shaped by the kind of measure.
+
+    ``table``: :func:`rbclab.analyse.sanctions_table`.
+    """
+    df = table[
+        [
+            "sanction_id",
+            "vendor",
+            "authority",
+            "authority_group",
+            "date",
+            "date_precision",
+            "measure",
+            "measure_type",
+            "reason",
+        ]
+    ].copy()
+    df["measure_type"] = df["measure_type"].astype("string")
+    df["date_precision"] = df["date_precision"].astype("string")
+    vendors = list(df["vendor"].value_counts().index)
+    groups = list(df["authority_group"].value_counts().index)
+    colours = dict(zip(groups, PALETTE))
+    return (
+        alt.Chart(_data(df))
+        .mark_point(filled=True, size=110, opacity=0.85)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("vendor:N", sort=vendors, title=None),
+            color=alt.Color("authority_group:N", scale=_scale(colours), legend=alt.Legend(title="Imposed by")),
+            shape=alt.Shape("measure_type:N", legend=alt.Legend(title="Kind of measure")),
+            tooltip=[
+                "vendor:N",
+                "authority:N",
+                alt.Tooltip("date:T", format=_DATE),
+                alt.Tooltip("date_precision:N", title="date known to the"),
+                "measure:N",
+                "measure_type:N",
+                "reason:N",
+            ],
+        )
+        .properties(
+            title=alt.Title(title, subtitle="rows sorted by number of measures"),
+            description=f"Dot chart of {len(df)} measures against {len(vendors)} vendors, "
+            f"{df['date'].min():%Y}-{df['date'].max():%Y}; "
+            + ", ".join(f"{v}: {n}" for v, n in df["vendor"].value_counts().items())
+            + ".",
+            width=520,
+            height=26 * len(vendors),
+        )
+    )
+
+
+def vendor_links(links: pd.DataFrame, title: str = "Vendors: incidents, NCP cases and measures") -> alt.TopLevelMixin:
+    """Each vendor's links on one time axis: incidents (start), NCP cases (submission) and
+    measures (date), one point each.  ``links``: :func:`rbclab.analyse.vendor_links`."""
+    df = links[["vendor_id", "vendor", "kind", "ref", "label", "date", "relation", "claimed_by"]].copy()
+    df = df[df["date"].notna()]
+    vendors = list(df["vendor"].value_counts().index)
+    kinds = {"incident": PALETTE[5], "NCP case": PALETTE[0], "measure": PALETTE[2]}
+    pick = alt.selection_point(fields=["kind"], bind="legend")
+    return (
+        alt.Chart(_data(df))
+        .mark_point(filled=True, size=110)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("vendor:N", sort=vendors, title=None),
+            color=alt.Color("kind:N", scale=_scale(kinds), legend=alt.Legend(title="Link (click to highlight)")),
+            shape=alt.Shape("kind:N", scale=alt.Scale(domain=list(kinds), range=["triangle-up", "diamond", "circle"])),
+            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.15)),
+            tooltip=[
+                "vendor:N",
+                "kind:N",
+                "label:N",
+                alt.Tooltip("date:T", format=_DATE),
+                "relation:N",
+                "claimed_by:N",
+            ],
+        )
+        .add_params(pick)
+        .properties(
+            title=alt.Title(title, subtitle="incident: start date; NCP case: submission; measure: date imposed"),
+            description=f"Dot chart of {len(df)} links for {len(vendors)} vendors: "
+            + "; ".join(
+                f"{v}: " + ", ".join(f"{n} {k}" for k, n in df[df["vendor"] == v]["kind"].value_counts().items())
+                for v in vendors
+            )
+            + ".",
+            width=520,
+            height=26 * len(vendors),
+        )
+    )
+
+
+def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) -> alt.TopLevelMixin:
+    """One edition of the most-surveilled-cities ranking: cameras per 1,000 people by rank, with
+    flagged rows in vermillion and their flags written beside the bar.
+
+    ``flagged``: :func:`rbclab.analyse.city_ranking_flags`.  Cities ranked without a value are
+    listed with the text "no value".
+    """
+    df = flagged[flagged["edition"] == edition][
+        [
+            "edition",
+            "rank",
+            "city",
+            "country",
+            "cameras_per_1000",
+            "computed_per_1000",
+            "cameras",
+            "population",
+            "flags",
+        ]
+    ].copy()
+    if df.empty:
+        raise ValueError(f"no rows for edition {edition}")
+    df["row"] = (df["rank"].astype("string") + ". " + df["city"]).astype("string")
+    df["status"] = df["flags"].notna().map({True: "flagged", False: "consistent"})
+    df["flag_text"] = df["flags"].fillna("")
+    df["x_text"] = df["cameras_per_1000"].fillna(0)
+    y = alt.Y("row:N", sort=list(df["row"]), title=None)
+    base = alt.Chart(_data(df)).encode(y=y)
+    bars = base.mark_bar(height=14).encode(
+        x=alt.X("cameras_per_1000:Q", title="cameras per 1,000 people (as stated)"),
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(domain=["consistent", "flagged"], range=[PALETTE[0], PALETTE[5]]),
+            legend=alt.Legend(title=None, orient="bottom"),
+        ),
+        tooltip=[
+            "rank:Q",
+            "city:N",
+            "country:N",
+            alt.Tooltip("cameras_per_1000:Q", title="stated per 1,000"),
+            alt.Tooltip("computed_per_1000:Q", title="cameras / population x 1,000"),
+            alt.Tooltip("cameras:Q", format=","),
+            alt.Tooltip("population:Q", format=","),
+            "flags:N",
+        ],
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=10, color=PALETTE[5]).encode(x="x_text:Q", text="flag_text:N")
+    flagged_rows = df[df["flags"].notna()]
+    desc = "; ".join(f"{r.row}: {r.flags}" for r in flagged_rows.itertuples()) or "no inconsistencies"
+    return alt.layer(bars, text).properties(
+        title=alt.Title(
+            title or f"Most-surveilled cities, Comparitech {edition} edition",
+            subtitle="rank as listed by the pages read",
+        ),
+        description=f"Bar chart of {len(df)} ranked cities in the {edition} edition. Flags: {desc}.",
+        width=420,
+        height=18 * len(df),
+    )

@@ -1,0 +1,129 @@
+"""Reading a package someone else wrote: nothing outside it is read, nothing malformed raises."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import rbclab as rl
+from rbclab.cli import main
+from rbclab.read import read_package, safe_path
+
+
+def descriptor(pkg: Path) -> dict:
+    return json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def write_descriptor(pkg: Path, desc: dict) -> None:
+    (pkg / "datapackage.json").write_text(json.dumps(desc), encoding="utf-8")
+
+
+def set_path(pkg: Path, name: str, path: str) -> None:
+    desc = descriptor(pkg)
+    for res in desc["resources"]:
+        if res["name"] == name:
+            res["path"] = path
+    write_descriptor(pkg, desc)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../../../etc/passwd",
+        "/etc/passwd",
+        "sub/../../secret.csv",
+        "https://example.org/x.csv",
+        "file:///etc/passwd",
+        "C:\\x.csv",
+    ],
+)
+def test_paths_outside_the_package_are_refused_unread(pkg, path, capsys):
+    set_path(pkg, "vendors", path)
+    report = rl.validate_package(pkg)
+    unsafe = [p for p in report.problems if p.code == "unsafe-path"]
+    assert unsafe and unsafe[0].table == "vendors" and unsafe[0].field == "path"
+    assert "root:" not in report.summary()
+    with pytest.raises(rl.DataPackageError):
+        rl.load_package(pkg)
+    assert main(["validate", str(pkg)]) == 1
+    assert "root:x" not in capsys.readouterr().out
+
+
+def test_a_symlink_out_of_the_package_is_refused(pkg, tmp_path):
+    outside = tmp_path / "outside.csv"
+    outside.write_text((pkg / "vendors.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    (pkg / "vendors.csv").unlink()
+    os.symlink(outside, pkg / "vendors.csv")
+    codes = [p.code for p in rl.validate_package(pkg).problems]
+    assert "unsafe-path" in codes
+
+
+def test_safe_path_accepts_paths_inside(tmp_path):
+    (tmp_path / "sub").mkdir()
+    assert safe_path(tmp_path, "sub/x.csv")[0] == tmp_path / "sub" / "x.csv"
+    assert safe_path(tmp_path, "x.csv")[1] is None
+
+
+def test_deeply_nested_descriptor_is_a_problem_not_a_crash(pkg, capsys):
+    (pkg / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    report = rl.validate_package(pkg)
+    assert [p.code for p in report.problems] == ["invalid-descriptor"]
+    assert "nested" in report.problems[0].message
+    assert main(["validate", str(pkg)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"resources": "x"}', "[]", '{"resources": [1, 2]}', '{"resources": [{"name": 3, "path": []}]}', "nul\x00l", "{"],
+)
+def test_malformed_descriptors_are_problems(pkg, text):
+    (pkg / "datapackage.json").write_text(text, encoding="utf-8")
+    report = rl.validate_package(pkg)
+    assert not report.ok and {p.code for p in report.problems} <= {"invalid-descriptor", "missing-file"}
+
+
+def test_a_malformed_schema_is_a_problem(pkg):
+    desc = descriptor(pkg)
+    desc["resources"][0]["schema"]["fields"][0]["constraints"] = {"pattern": "(unclosed"}
+    desc["resources"][1]["schema"]["primaryKey"] = ["no_such_column"]
+    write_descriptor(pkg, desc)
+    problems = [p for p in rl.validate_package(pkg).problems if p.code == "invalid-schema"]
+    assert len(problems) == 2 and "pattern" in problems[0].message
+
+
+def test_a_long_text_cell_is_read_whole(pkg):
+    rows = (pkg / "vendors.csv").read_text(encoding="utf-8").split("\n")
+    header = rows[0].split(",")
+    import csv
+    import io
+
+    data = list(csv.reader(io.StringIO("\n".join(rows))))
+    data[1][header.index("notes")] = "x" * 200_000
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(data)
+    (pkg / "vendors.csv").write_text(buf.getvalue(), encoding="utf-8")
+    assert rl.validate_package(pkg).ok
+    assert rl.load_vendors(path=pkg)["notes"].str.len().max() == 200_000
+
+
+def test_unclosed_quote_names_the_line(pkg):
+    path = pkg / "vendors.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3] + ',"unclosed'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    raw = read_package(pkg)
+    problems = [p for p in raw.problems if p.table == "vendors"]
+    assert problems and problems[0].code in {"malformed-csv", "cell-count"}
+    assert problems[0].row is not None
+
+
+def test_duplicate_header_names_are_a_problem(pkg):
+    path = pkg / "vendors.csv"
+    text = path.read_text(encoding="utf-8")
+    first, rest = text.split("\n", 1)
+    cols = first.split(",")
+    cols[1] = cols[0]
+    path.write_text(",".join(cols) + "\n" + rest, encoding="utf-8")
+    assert "duplicate-column" in [p.code for p in rl.validate_package(pkg).problems]
