@@ -16,9 +16,14 @@ def _nb():
     checked = nbformat.v4.new_code_cell("# NBVAL_CHECK_OUTPUT\nprint(1)", execution_count=3)
     checked.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
     chart = nbformat.v4.new_code_cell("chart", execution_count=4)
-    chart.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<div>chart</div>", "application/vnd.jupyter.widget-view+json": {"model_id": "m"}}),
-                     nbformat.v4.new_output("stream", name="stdout", text="note\n"),
-                     nbformat.v4.new_output("stream", name="stdout", text="x" * (nbtools.MAX_STREAM + 1))]
+    chart.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": "<div>chart</div>", "application/vnd.jupyter.widget-view+json": {"model_id": "m"}},
+        ),
+        nbformat.v4.new_output("stream", name="stdout", text="note\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="x" * (nbtools.MAX_STREAM + 1)),
+    ]
     nb.cells = [nbformat.v4.new_markdown_cell("# T"), checked, chart]
     return nb
 
