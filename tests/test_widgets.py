@@ -84,3 +84,17 @@ def test_exercise_widget_gives_feedback():
     answer_box.value = str(exercise.answer)
     button.click()
     assert "Right" in box.children[2].value
+
+
+def test_similar_cases_explorer_updates_and_escapes(payload_pkg):
+    from support import PAYLOAD
+
+    tables = rl.load_package(payload_pkg)
+    explorer = widgets.SimilarCasesExplorer(tables)
+    first = explorer.table.value
+    assert "<script>" not in first and "&lt;script&gt;" in first  # titles carry the payload, escaped
+    explorer.case.value = "ch-2020-ubs"
+    assert explorer.table.value != first and "ch-2020-ubs</td>" not in explorer.table.value.split("<tbody>")[1][:200]
+    explorer.k.value = 3
+    assert explorer.table.value.count("<tr>") == 1 + 3
+    assert PAYLOAD not in explorer.table.value

@@ -26,8 +26,10 @@ names every problem (file, row, field, value).  No row is dropped or coerced.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -302,7 +304,7 @@ def _document_loaders() -> None:
         if loader is None:
             continue
         lines = ["", "", "    Parameters", "    ----------"]
-        for name in inspect.signature(loader).parameters:
+        for name in inspect.signature(cast("Callable[..., Any]", loader)).parameters:
             if name == "path":
                 lines += [
                     "    path : str or Path, optional",

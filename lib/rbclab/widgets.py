@@ -117,6 +117,60 @@ class OutcomeExplorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
+# --------------------------------------------------------------------------- cases like this one
+
+
+def similar_cases_html(near: pd.DataFrame, rates: pd.DataFrame) -> str:
+    """An HTML table of :func:`rbclab.similar_cases` output (every cell escaped), then the base rates."""
+    cols = ["case_id", "lead_ncp", "similarity", "outcome", "ia_decision", "good_offices", "agreement"]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["title", *cols])
+    body = []
+    for row in near.to_dict("records"):
+        cells = [row["title"], *(row[c] for c in cols)]
+        body.append("<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in cells) + "</tr>")
+    lines = []
+    for r in rates.to_dict("records"):
+        if r["n"]:
+            lines.append(
+                f"{html.escape(str(r['measure']))}: {r['success']} of {r['n']} "
+                f"({r['rate']:.0%}; 95% interval {r['ci_low']:.0%} to {r['ci_high']:.0%})"
+            )
+        else:
+            lines.append(f"{html.escape(str(r['measure']))}: no case")
+    return (
+        f"<table class='rbclab-similar'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"<p>{'<br>'.join(lines)}</p>"
+    )
+
+
+class SimilarCasesExplorer:
+    """Pick a case and see the past cases most like it, with their outcomes and base rates.
+
+    >>> explorer = SimilarCasesExplorer()            # doctest: +SKIP
+    """
+
+    def __init__(self, tables: dict[str, pd.DataFrame] | None = None, case_id: str = "se-2025-axis-communications"):
+        tables = load_package() if tables is None else tables
+        self.cases, self.outcomes = tables["ncp_cases"], tables["case_outcomes"]
+        labels = sorted(
+            (f"{t} ({c})", c) for t, c in zip(self.cases["title"].astype(str), self.cases["case_id"].astype(str))
+        )
+        self.case = w.Dropdown(options=labels, value=case_id, description="Case", layout=w.Layout(width="90%"))
+        self.k = w.IntSlider(value=10, min=3, max=25, description="Neighbours")
+        self.table = w.HTML()
+        for control in (self.case, self.k):
+            control.observe(lambda _change: self.update(), names="value")
+        self.widget = w.VBox([self.case, self.k, self.table])
+        self.update()
+
+    def update(self) -> None:
+        near, rates = analyse.similar_cases(self.case.value, self.cases, self.outcomes, k=self.k.value)
+        self.table.value = similar_cases_html(near, rates)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
 # --------------------------------------------------------------------------- exercises
 
 

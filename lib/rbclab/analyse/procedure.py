@@ -10,6 +10,8 @@ year-precision date gives ``<NA>``, never a guessed number.  Every function take
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from .common import CONCLUSION_MONTHS, FOLLOW_UP_YEARS, INITIAL_ASSESSMENT_MONTHS
@@ -232,3 +234,98 @@ def positions_side_by_side(positions: pd.DataFrame) -> pd.DataFrame:
     )
     parties = [p for p in ("complainant", "enterprise", "both parties", "NCP") if p in wide.columns]
     return wide.reindex(index=order, columns=parties).astype("string").rename_axis(index="topic", columns=None)
+
+
+def follow_up_tracker(
+    cases: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    events: pd.DataFrame,
+    today: pd.Timestamp | str | None = None,
+) -> pd.DataFrame:
+    """Concluded cases whose follow-up was promised or done, and which are overdue today.
+
+    The due date rule is the Swedish NCP's in the Axis case (a follow-up within one year of
+    the decision on the final statement), applied to every case: one year after the last
+    ``decision`` event where the case has events, else one year after ``date_concluded``
+    (day precision needed; otherwise the due date is unknown).  A follow-up is *recorded* when
+    the case has a ``follow-up`` event in ``case_events``.  A case is *overdue* when its
+    follow-up is coded ``yes``, none is recorded, and the due date has passed.  The coded
+    ``follow_up = yes`` includes follow-ups the pages report as done; until they are entered
+    as events, such cases are listed as overdue, which the ``status`` column says plainly.
+
+    Parameters
+    ----------
+    cases : DataFrame
+        :func:`rbclab.load_cases`.
+    outcomes : DataFrame
+        :func:`rbclab.load_case_outcomes`.
+    events : DataFrame
+        :func:`rbclab.load_case_events`.
+    today : Timestamp or str, optional
+        The day to measure against; the current date by default.
+
+    Returns
+    -------
+    DataFrame
+        One row per case with ``follow_up = yes``: ``case_id``, ``title``, ``lead_ncp``,
+        ``decision_date``, ``due_date``, ``follow_up_recorded``, ``follow_up_date``,
+        ``overdue``, ``days_overdue`` and ``status`` (``recorded``, ``overdue: none recorded``,
+        ``due``, or ``due date unknown``), most overdue first.
+
+    Examples
+    --------
+    >>> import rbclab as rl
+    >>> tracker = follow_up_tracker(rl.load_cases(), rl.load_case_outcomes(), rl.load_case_events(), "2026-12-01")
+    >>> tracker.set_index("case_id").loc[rl.AXIS_CASE_ID, ["due_date", "overdue"]].tolist()
+    [Timestamp('2026-11-19 00:00:00'), True]
+    """
+    now = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today).normalize()
+    promised = set(outcomes.loc[outcomes["follow_up"] == "yes", "case_id"])
+    rows = []
+    for case in cases[cases["case_id"].isin(promised)].itertuples():
+        own = events[events["case_id"] == case.case_id]
+        decision = _first_date(own, ("decision",), last=True) if len(own) else None
+        concluded: Any = case.date_concluded
+        if decision is None and case.date_concluded_precision == "day":
+            decision = pd.Timestamp(concluded)
+        due = decision + pd.DateOffset(years=FOLLOW_UP_YEARS) if decision is not None else None
+        follow = _first_date(own, ("follow-up",)) if len(own) else None
+        overdue = bool(follow is None and due is not None and now > due)
+        if follow is not None:
+            status = "recorded"
+        elif due is None:
+            status = "due date unknown"
+        else:
+            status = "overdue: none recorded" if overdue else "due"
+        rows.append(
+            {
+                "case_id": case.case_id,
+                "title": case.title,
+                "lead_ncp": case.lead_ncp,
+                "decision_date": decision,
+                "due_date": due,
+                "follow_up_recorded": follow is not None,
+                "follow_up_date": follow,
+                "overdue": overdue,
+                "days_overdue": (now - due).days if overdue and due is not None else 0,
+                "status": status,
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "case_id",
+            "title",
+            "lead_ncp",
+            "decision_date",
+            "due_date",
+            "follow_up_recorded",
+            "follow_up_date",
+            "overdue",
+            "days_overdue",
+            "status",
+        ],
+    )
+    for col in ("decision_date", "due_date", "follow_up_date"):
+        out[col] = pd.to_datetime(out[col])
+    return out.sort_values(["days_overdue", "case_id"], ascending=[False, True]).reset_index(drop=True)

@@ -27,6 +27,7 @@ from .builders import (
     outcome_shares,
     sanctions_timeline,
     stage_durations,
+    survival_curves,
     vendor_links,
 )
 from .render import (
@@ -71,6 +72,7 @@ __all__ = [
     "setup",
     "stage_durations",
     "static_html",
+    "survival_curves",
     "to_png",
     "to_svg",
     "vendor_links",

@@ -722,3 +722,44 @@ def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) 
         width=420,
         height=18 * len(df),
     )
+
+
+def survival_curves(
+    curves: pd.DataFrame, title: str = "How long cases wait", stage: str = "conclusion"
+) -> alt.TopLevelMixin:
+    """Kaplan-Meier curves: the share of cases still waiting, by days since submission, by group.
+
+    ``curves``: :func:`rbclab.analyse.stats.survival_curves`.  The 95% band is shaded; rules
+    mark 90 and 365 days (the indicative three- and twelve-month timeframes).
+    """
+    df = curves.copy()
+    groups = sorted(df["group"].astype(str).unique())
+    colour = alt.Color("group:N", scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]), title=None)
+    x = alt.X("days:Q", title="days since submission")
+    base = alt.Chart(_data(df))
+    band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
+        x=x, y=alt.Y("ci_low:Q"), y2="ci_high:Q", color=colour
+    )
+    line = base.mark_line(interpolate="step-after").encode(
+        x=x,
+        y=alt.Y("waiting:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title="share still waiting"),
+        color=colour,
+        tooltip=["group:N", "days:Q", alt.Tooltip("waiting:Q", format=".0%")],
+    )
+    marks = pd.DataFrame({"days": [90, 365], "label": ["90 days", "365 days"], "at": [0.06, 0.12]})
+    rules = alt.Chart(_data(marks)).mark_rule(strokeDash=[4, 3], color=PALETTE[8]).encode(x="days:Q")
+    labels = (
+        alt.Chart(_data(marks))
+        .mark_text(align="left", dx=3, color="#555555")
+        .encode(x="days:Q", y="at:Q", text="label:N")
+    )
+    desc = "; ".join(
+        f"{g}: {len(df[df['group'] == g])} steps, last {df[df['group'] == g]['waiting'].iloc[-1]:.0%} waiting"
+        for g in groups
+    )
+    return (band + line + rules + labels).properties(
+        title=alt.Title(title, subtitle=f"Kaplan-Meier estimate to {stage}; cases still open counted as censored"),
+        description=f"Step curves of the share of cases still waiting by days since submission. {desc}.",
+        width=480,
+        height=280,
+    )
