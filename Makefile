@@ -30,12 +30,12 @@ check: lint typecheck $(STAMP)  ## ruff, ruff format --check, mypy, and tidy com
 	$(PY) -m rbclab.nbtools --check notebooks/*.ipynb
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check lib tests tools setup.py
-	$(VENV)/bin/ruff format --check lib tests tools setup.py
+	$(VENV)/bin/ruff check lib tests tools conftest.py setup.py
+	$(VENV)/bin/ruff format --check lib tests tools conftest.py setup.py
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format lib tests tools setup.py
-	$(VENV)/bin/ruff check --fix lib tests tools setup.py
+	$(VENV)/bin/ruff format lib tests tools conftest.py setup.py
+	$(VENV)/bin/ruff check --fix lib tests tools conftest.py setup.py
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy lib/rbclab

@@ -62,6 +62,7 @@ def build_all(t):
             rl.stage_timeframes(rl.case_stages(rl.load_cases(), rl.AXIS_CASE_ID))
         ),
         "outcome_shares": charts.outcome_shares(rl.outcome_shares(t["ncp_cases"], "lead NCP")),
+        "share_intervals": charts.share_intervals(rl.outcome_shares(t["ncp_cases"], "lead NCP"), "not accepted"),
         "outcome_explorer": charts.outcome_explorer(t["ncp_cases"]),
         "acceptance_rates": charts.acceptance_rates(rl.acceptance_rate(t["ncp_cases"], "theme")),
         "duration_distribution": charts.duration_distribution(rl.stage_timeframes(rl.case_stages(rl.load_cases()))),
@@ -73,6 +74,9 @@ def build_all(t):
         "sanctions_timeline": charts.sanctions_timeline(rl.sanctions_table(t["sanctions"], t["vendors"])),
         "vendor_links": charts.vendor_links(rl.vendor_links(t)),
         "city_ranking": charts.city_ranking(rl.city_ranking_flags(t["surveilled_cities"]), 2020),
+        "survival_curves": charts.survival_curves(
+            rl.survival_curves(t["ncp_cases"], "conclusion", "surveillance / ICT", outcomes=t["case_outcomes"])
+        ),
     }
 
 
@@ -96,6 +100,8 @@ def test_every_public_builder_is_covered(tables):
         "case_timeline",
         "stage_durations",
         "outcome_shares",
+        "share_intervals",
+        "survival_curves",
         "outcome_explorer",
         "acceptance_rates",
         "duration_distribution",
@@ -331,3 +337,23 @@ def test_offline_widget_javascript_is_built_once_and_reused(tmp_path, monkeypatc
     cached[0].write_text(built + "\n// from the cache\n", encoding="utf-8")
     render._enable_offline_widget()
     assert JupyterChart._is_offline and JupyterChart._esm.endswith("// from the cache\n")
+
+
+def test_share_intervals_draw_each_groups_interval(tables):
+    shares = rl.outcome_shares(tables["ncp_cases"], "lead NCP")
+    spec = charts.share_intervals(shares, "not accepted").to_dict()
+    assert {_mark(u) for u in _walk(spec)} == {"rule", "point"}
+    rows = {r["group"]: r for r in _values(spec)}
+    expected = shares[shares["outcome"] == "not accepted"].set_index("group")
+    for group, row in rows.items():
+        assert row["ci_low"] == pytest.approx(float(expected.at[group, "ci_low"]))
+        assert row["ci_low"] <= row["share"] <= row["ci_high"]
+
+
+def test_survival_curves_mark_the_timeframes(tables):
+    curves = rl.survival_curves(tables["ncp_cases"], "conclusion", outcomes=tables["case_outcomes"])
+    spec = charts.survival_curves(curves).to_dict()
+    marks = [_mark(u) for u in _walk(spec)]
+    assert marks.count("line") == 1 and marks.count("area") == 1 and marks.count("rule") == 1
+    text = str(spec)
+    assert "90 days" in text and "365 days" in text

@@ -24,12 +24,14 @@ Usage: python tools/apply_corrections.py FILE [--data DIR]
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from csvio import read, write  # noqa: E402
 
 from rbclab.taxonomy import id_prefixes  # noqa: E402
 from rbclab.values import partial_date, split_list  # noqa: E402
@@ -37,19 +39,6 @@ from rbclab.values import partial_date, split_list  # noqa: E402
 DATES = ("date_submitted", "date_initial_assessment", "date_concluded")
 CLAIM_FIELDS = {"status", *DATES}
 TOP_KINDS = {"OECD database page", "NCP statement", "government"}
-
-
-def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,6 @@ Usage: python tools/merge_case_coding.py [--date YYYY-MM-DD] FILE...
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import hashlib
 import re
@@ -29,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from csvio import read, write  # noqa: E402
 
 from rbclab.taxonomy import CODES, derive_outcome  # noqa: E402
 from rbclab.values import split_list  # noqa: E402
@@ -54,19 +56,6 @@ CASE_FIELDS_FROM_NEW = [
     "surveillance_ict",
     "notes",
 ]
-
-
-def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def url_key(url: str) -> str:

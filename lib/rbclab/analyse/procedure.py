@@ -276,8 +276,9 @@ def follow_up_tracker(
     --------
     >>> import rbclab as rl
     >>> tracker = follow_up_tracker(rl.load_cases(), rl.load_case_outcomes(), rl.load_case_events(), "2026-12-01")
-    >>> tracker.set_index("case_id").loc[rl.AXIS_CASE_ID, ["due_date", "overdue"]].tolist()
-    [Timestamp('2026-11-19 00:00:00'), True]
+    >>> axis = tracker.set_index("case_id").loc[rl.AXIS_CASE_ID]
+    >>> f"{axis['due_date']:%Y-%m-%d}", bool(axis["overdue"])
+    ('2026-11-19', True)
     """
     now = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today).normalize()
     promised = set(outcomes.loc[outcomes["follow_up"] == "yes", "case_id"])

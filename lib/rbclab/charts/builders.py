@@ -218,8 +218,15 @@ def outcome_shares(
         keep = keep.iloc[:max_groups]
     left_out = len(sizes) - len(keep)
     df = df[df["group"].isin(keep.index) & (df["cases"] > 0)]
-    df["group_label"] = (df["group"] + " (" + df["group_cases"].astype("string") + ")").astype("string")
-    order = [f"{g} ({n})" for g, n in keep.items()]
+    small = " - too few to read"
+    df["group_label"] = (
+        df["group"]
+        + " ("
+        + df["group_cases"].astype("string")
+        + ")"
+        + df["group_cases"].lt(10).map({True: small, False: ""})
+    ).astype("string")
+    order = [f"{g} ({n})" + (small if n < 10 else "") for g, n in keep.items()]
     pick = alt.selection_point(fields=["outcome"], bind="legend")
     chart = (
         alt.Chart(_data(df))
@@ -240,11 +247,15 @@ def outcome_shares(
                 alt.Tooltip("cases:Q"),
                 alt.Tooltip("group_cases:Q", title="cases in group"),
                 alt.Tooltip("share:Q", format=".0%"),
+                alt.Tooltip("ci_low:Q", format=".0%", title="95% interval from"),
+                alt.Tooltip("ci_high:Q", format=".0%", title="to"),
             ],
         )
         .add_params(pick)
     )
-    subtitle = "number of cases in brackets" + (f"; {left_out} smaller groups left out" if left_out else "")
+    subtitle = "number of cases in brackets; 95% intervals in the tooltips" + (
+        f"; {left_out} smaller groups left out" if left_out else ""
+    )
     top = df.sort_values("share", ascending=False).drop_duplicates("group").set_index("group")["outcome"]
     desc = "; ".join(f"{g}: {n} cases, most often {top.get(g, 'none')}" for g, n in keep.items())
     return chart.properties(
@@ -252,6 +263,30 @@ def outcome_shares(
         description=f"Stacked bar chart of outcome shares. {desc}.",
         width=520,
         height=max(60, 22 * len(keep)),
+    )
+
+
+def share_intervals(
+    shares: pd.DataFrame, outcome: str, title: str | None = None, max_groups: int | None = 20
+) -> alt.TopLevelMixin:
+    """One outcome's share in each group, as a point with its 95% interval; small groups in grey.
+
+    ``shares``: :func:`rbclab.analyse.outcome_shares`.  The companion of :func:`outcome_shares`
+    (which shows the composition): this one draws the uncertainty of one share across groups.
+    """
+    chart, df = _interval_chart(
+        shares[(shares["outcome"].astype("string") == outcome) & (shares["n"] > 0)],
+        "share",
+        f"share '{outcome}' (95% interval)",
+        ["cases:Q", "n:Q"],
+        max_groups,
+    )
+    desc = "; ".join(f"{r.group}: {r.share:.0%} of {r.n} ({r.ci_low:.0%} to {r.ci_high:.0%})" for r in df.itertuples())
+    return chart.properties(
+        title=alt.Title(title or f"Share '{outcome}'", subtitle="cases in brackets; lines are 95% Wilson intervals"),
+        description=f"Shares of '{outcome}' with 95% intervals. {desc}.",
+        width=480,
+        height=max(40, 22 * len(df)),
     )
 
 
@@ -316,20 +351,19 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
     )
 
 
-def acceptance_rates(
-    rates: pd.DataFrame, title: str = "Acceptance rate", max_groups: int | None = 20
-) -> alt.TopLevelMixin:
-    """Acceptance rate per group (points) with its 95% interval (a line), groups too small to read marked.
+def _interval_chart(df: pd.DataFrame, value: str, axis_title: str, tooltip: list, max_groups: int | None):
+    """Points at ``value`` with rules from ``ci_low`` to ``ci_high``, one row per group, largest ``n`` first.
 
-    ``rates``: :func:`rbclab.analyse.acceptance_rate`; groups without a decided case are left out.
-    A group with fewer than 10 decided cases is drawn in grey and labelled ``n < 10``.
+    Groups with ``small`` set are drawn in grey and named in the legend as too few to read.
+    Returns the chart and the frame it draws.
     """
-    df = rates[rates["rate"].notna()].copy()
     df = df.sort_values("n", ascending=False)
     if max_groups is not None:
         df = df.iloc[:max_groups]
-    df["group_label"] = (df["group"] + " (" + df["n"].astype("string") + ")").astype("string")
-    df["size"] = df["small"].map({True: "n < 10: too few to read", False: "n >= 10"}).astype("string")
+    df = df.assign(
+        group_label=(df["group"] + " (" + df["n"].astype("string") + ")").astype("string"),
+        size=df["small"].map({True: "n < 10: too few to read", False: "n >= 10"}).astype("string"),
+    )
     base = alt.Chart(_data(df)).encode(
         y=alt.Y("group_label:N", sort=list(df["group_label"]), title=None),
         color=alt.Color(
@@ -339,26 +373,42 @@ def acceptance_rates(
         ),
         tooltip=[
             "group:N",
-            alt.Tooltip("rate:Q", format=".0%"),
+            alt.Tooltip(f"{value}:Q", format=".0%"),
             alt.Tooltip("ci_low:Q", format=".0%", title="95% interval from"),
             alt.Tooltip("ci_high:Q", format=".0%", title="to"),
+            *tooltip,
+        ],
+    )
+    x = alt.X("ci_low:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1]), title=axis_title)
+    chart = base.mark_rule(strokeWidth=2).encode(x=x, x2="ci_high:Q") + base.mark_point(filled=True, size=70).encode(
+        x=alt.X(f"{value}:Q")
+    )
+    return chart, df
+
+
+def acceptance_rates(
+    rates: pd.DataFrame, title: str = "Acceptance rate", max_groups: int | None = 20
+) -> alt.TopLevelMixin:
+    """Acceptance rate per group (points) with its 95% interval (a line), groups too small to read marked.
+
+    ``rates``: :func:`rbclab.analyse.acceptance_rate`; groups without a decided case are left out.
+    A group with fewer than 10 decided cases is drawn in grey and labelled ``n < 10``.
+    """
+    chart, df = _interval_chart(
+        rates[rates["rate"].notna()],
+        "rate",
+        "accepted, of cases whose initial assessment is known (95% interval)",
+        [
             "accepted:Q",
             alt.Tooltip("not_accepted:Q", title="not accepted"),
             alt.Tooltip("undetermined:Q", title="not known"),
         ],
+        max_groups,
     )
-    x = alt.X(
-        "ci_low:Q",
-        axis=alt.Axis(format="%"),
-        scale=alt.Scale(domain=[0, 1]),
-        title="accepted, of cases whose initial assessment is known (95% interval)",
-    )
-    interval = base.mark_rule(strokeWidth=2).encode(x=x, x2="ci_high:Q")
-    point = base.mark_point(filled=True, size=70).encode(x=alt.X("rate:Q"))
     desc = "; ".join(
         f"{r.group}: {r.rate:.0%} of {r.n} (95% interval {r.ci_low:.0%} to {r.ci_high:.0%})" for r in df.itertuples()
     )
-    return (interval + point).properties(
+    return chart.properties(
         title=alt.Title(title, subtitle="decided cases in brackets; lines are 95% Wilson intervals"),
         description=f"Acceptance rates with 95% intervals. {desc}.",
         width=480,
