@@ -126,9 +126,75 @@ def set_claim(field: str, value: str, column: str, new: str):
     return mutate
 
 
+def outcome_row(pkg: Path) -> int:
+    return [r[0] for r in rows(pkg, "case_outcomes")].index(rl.AXIS_CASE_ID) + 1
+
+
+def set_axis_code(field: str, value: str):
+    def mutate(pkg: Path) -> None:
+        set_cell("case_outcomes", outcome_row(pkg), field, value)(pkg)
+
+    return mutate
+
+
+def drop_axis_codes(pkg: Path) -> None:
+    data = rows(pkg, "case_outcomes")
+    del data[outcome_row(pkg) - 1]
+    write(pkg, "case_outcomes", data)
+
+
+def date_an_undated_case(pkg: Path) -> None:
+    data = rows(pkg, "ncp_cases")
+    col = data[0].index("date_submitted")
+    n = next(i for i, r in enumerate(data) if "-undated-" in r[0] and not r[col])
+    data[n][col] = "2015"
+    write(pkg, "ncp_cases", data)
+
+
+def figure_row(pkg: Path, qualifier: str, has_high: bool) -> int:
+    data = rows(pkg, "incident_figures")
+    q, hi = data[0].index("qualifier"), data[0].index("value_high")
+    return next(n for n, r in enumerate(data, 1) if n > 1 and r[q] == qualifier and bool(r[hi]) == has_high)
+
+
+def set_figure(qualifier: str, has_high: bool, field: str, value: str):
+    def mutate(pkg: Path) -> None:
+        set_cell("incident_figures", figure_row(pkg, qualifier, has_high), field, value)(pkg)
+
+    return mutate
+
+
 # (id, mutation, expected (table, row, field, code)); row "AXIS" means the Axis case's row,
 # "LAST" the table's last row, ("claim", field, value) the row of that claim
 BROKEN = [
+    (
+        "codes-contradict",
+        set_axis_code("good_offices", "not offered"),
+        ("case_outcomes", "ANY", "agreement", "code-conflict"),
+    ),
+    (
+        "evidence-cites-nothing",
+        set_axis_code("agreement_evidence", "they agreed"),
+        ("case_outcomes", "ANY", "agreement_evidence", "code-evidence"),
+    ),
+    (
+        "evidence-cites-a-missing-source",
+        set_axis_code("withdrawn_evidence", "[4] no withdrawal"),
+        ("case_outcomes", "ANY", "withdrawn_evidence", "code-evidence"),
+    ),
+    ("case-not-coded", drop_axis_codes, ("ncp_cases", "AXIS", "case_id", "outcome-missing")),
+    ("outcome-not-derived", set_axis_code("agreement", "partial"), ("ncp_cases", "AXIS", "outcome", "outcome-rule")),
+    ("undated-id-with-a-date", date_an_undated_case, ("ncp_cases", "ANY", "case_id", "undated-id")),
+    (
+        "range-without-high",
+        set_figure("exact", False, "qualifier", "range"),
+        ("incident_figures", "ANY", "value_high", "range-missing"),
+    ),
+    (
+        "high-without-range",
+        set_figure("exact", False, "value_high", "999999999"),
+        ("incident_figures", "ANY", "qualifier", "range-qualifier"),
+    ),
     ("bad-day", set_axis("date_submitted", "2025-02-30"), ("ncp_cases", "AXIS", "date_submitted", "invalid-date")),
     ("bad-month", set_axis("date_concluded", "2025-13"), ("ncp_cases", "AXIS", "date_concluded", "invalid-date")),
     ("date-shape", set_axis("date_submitted", "11.01.2025"), ("ncp_cases", "AXIS", "date_submitted", "pattern")),
@@ -269,8 +335,13 @@ def test_broken_package_reports_its_error(pkg, name, mutate, expected):
     assert any(p.code == code for p in err.value.problems)
 
 
-def test_corpus_is_large_enough():
-    assert len(BROKEN) >= 20
+def test_every_rule_is_exercised_by_a_broken_package():
+    from rbclab.rules import RULES
+
+    covered = {expected[3] for _, _, expected in BROKEN}
+    tested_apart = {"resource-bytes", "resource-hash"}  # test_a_changed_file_no_longer_matches_its_hash
+    missing = {c for r in RULES for c in r.codes} - covered - tested_apart
+    assert missing == set(), f"no broken package exercises: {sorted(missing)}"
 
 
 def test_every_problem_is_reported_at_once(pkg):

@@ -46,7 +46,9 @@ class OutcomeExplorer:
             value=ALL,
             description="Lead NCP",
         )
-        self.kind = w.ToggleButtons(options=[ALL, "surveillance / ICT", "other cases"], value=ALL, description="Cases")
+        self.kind = w.ToggleButtons(
+            options=[ALL, analyse.SURVEILLANCE_LABEL, analyse.OTHER_LABEL], value=ALL, description="Cases"
+        )
         self.years = w.IntRangeSlider(
             value=(int(years.min()), int(years.max())),
             min=int(years.min()),
@@ -72,7 +74,7 @@ class OutcomeExplorer:
             keep &= c["lead_ncp"].astype("string") == self.lead_ncp.value
         if self.kind.value != ALL:
             flag = c["surveillance_ict"].fillna(False).astype(bool)
-            keep &= flag if self.kind.value == "surveillance / ICT" else ~flag
+            keep &= flag if self.kind.value == analyse.SURVEILLANCE_LABEL else ~flag
         lo, hi = self.years.value
         year = c["date_submitted"].dt.year
         full = (lo, hi) == (self.years.min, self.years.max)

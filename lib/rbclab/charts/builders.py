@@ -7,6 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
+from ..analyse.common import OTHER_LABEL, SURVEILLANCE_LABEL
 from .render import PALETTE
 
 ## Each builder takes DataFrames from the loaders or from :mod:`rbclab.analyse` and returns
@@ -304,7 +305,7 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
             "cases_kind": cases["surveillance_ict"]
             .fillna(False)
             .astype(bool)
-            .map({True: "surveillance / ICT", False: "other cases"}),
+            .map({True: SURVEILLANCE_LABEL, False: OTHER_LABEL}),
         }
     )
     df = df[df["year"].notna()]
@@ -316,7 +317,7 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
     kind = alt.param(
         name="cases_choice",
         value="All",
-        bind=alt.binding_radio(options=["All", "surveillance / ICT", "other cases"], name="Cases "),
+        bind=alt.binding_radio(options=["All", SURVEILLANCE_LABEL, OTHER_LABEL], name="Cases "),
     )
     pick = alt.selection_point(fields=["outcome"], bind="legend")
     chart = (
