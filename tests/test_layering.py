@@ -17,6 +17,8 @@ ORDER = [
     "load",
     "analyse",
     "datatools",
+    "exports",
+    "synth",
     "collection",
     "charts",
     "widgets",

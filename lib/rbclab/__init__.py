@@ -74,6 +74,27 @@ __version__ = "0.1.0"
 AXIS_CASE_ID = "se-2025-axis-communications"
 
 
+def export(out, fmt: str, package=None):
+    """Write every table of a package as parquet, sqlite, duckdb, xlsx or csv (see :mod:`rbclab.exports`).
+
+    Parameters
+    ----------
+    out : str or Path
+        A folder (parquet, csv) or a file (sqlite, duckdb, xlsx).
+    fmt : str
+        The format.
+    package : str or Path, optional
+        A data package folder; the bundled package by default.
+
+    Returns
+    -------
+    Path
+    """
+    from .exports import export as _export
+
+    return _export(out, fmt, package=package)
+
+
 def __getattr__(name: str):
     """``rl.charts``, ``rl.widgets`` and ``rl.report`` import their heavy libraries on first use only."""
     if name in ("charts", "widgets", "report"):
@@ -108,6 +129,7 @@ __all__ = [
     "duration_survival",
     "events_in_date_order",
     "explode_list",
+    "export",
     "figure_disagreements",
     "follow_up_status",
     "follow_up_tracker",

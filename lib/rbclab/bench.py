@@ -171,6 +171,74 @@ def print_report_bench(out, repeat: int, notebooks=None) -> None:
         print(f"  first chart drawn, {name:<20} {ms:8.1f} ms   (Chromium, file://, median of {min(repeat, 5)})")
 
 
+_SCALE_RUN = r"""
+import glob, json, resource, sys, time
+import pandas as pd
+from rbclab import load
+root, mode = sys.argv[1], sys.argv[2]
+files = sorted(glob.glob(root + "/*.csv"))
+t = time.perf_counter()
+if mode == "raw":
+    rows = sum(len(pd.read_csv(f, dtype=str, keep_default_na=False)) for f in files)
+else:
+    rows = sum(len(df) for df in load.load_package(root).values())
+seconds = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak}))
+"""
+
+
+def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 3) -> list[dict]:
+    """Cold load + validation against plain pd.read_csv, on synthetic packages of each scale.
+
+    Each measurement runs in a fresh interpreter (nothing cached); the median of ``repeat``
+    runs is kept, and the peak memory is that of the load + validate run.
+    """
+    import json
+
+    from .synth import make_package
+
+    out = []
+    for scale in scales:
+        root = make_package(Path(workdir) / f"{scale}x", scale=scale, seed=0)
+        runs = {}
+        for mode in ("raw", "load"):
+            results = [
+                json.loads(
+                    subprocess.run(
+                        [sys.executable, "-c", _SCALE_RUN, str(root), mode], check=True, capture_output=True, text=True
+                    ).stdout
+                )
+                for _ in range(repeat)
+            ]
+            runs[mode] = {
+                "rows": results[0]["rows"],
+                "seconds": statistics.median(r["seconds"] for r in results),
+                "peak_mb": max(r["peak_mb"] for r in results),
+            }
+        out.append(
+            {
+                "scale": scale,
+                "rows": runs["load"]["rows"],
+                "read_csv": runs["raw"]["seconds"],
+                "load_validate": runs["load"]["seconds"],
+                "peak_mb": runs["load"]["peak_mb"],
+                "ratio": runs["load"]["seconds"] / runs["raw"]["seconds"],
+            }
+        )
+    return out
+
+
+def print_scale_bench(rows: list[dict]) -> None:
+    print("load + validate against pd.read_csv (dtype=str), synthetic packages (target <= 2x at every scale)")
+    print(f"  {'scale':>6} {'rows':>10} {'read_csv':>10} {'load+validate':>14} {'peak memory':>12} {'ratio':>7}")
+    for r in rows:
+        print(
+            f"  {str(r['scale']) + 'x':>6} {r['rows']:>10,} {r['read_csv']:>9.2f}s {r['load_validate']:>13.2f}s "
+            f"{r['peak_mb']:>10.0f}MB {r['ratio']:>6.2f}x"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15)
@@ -180,7 +248,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="skip the report build and browser timings")
     parser.add_argument("--report-out", default="build/bench-report", help="where the benchmark builds the report")
     parser.add_argument("--report-notebooks", nargs="+", default=None, help="notebook folders (default: notebooks/)")
+    parser.add_argument("--scale", default=None, help="only the scale benchmark, e.g. 1,10,100,1000")
     args = parser.parse_args(argv)
+    if args.scale:
+        with tempfile.TemporaryDirectory() as work:
+            print_scale_bench(scale_bench([int(x) for x in args.scale.split(",")], work, repeat=min(args.repeat, 3)))
+        return 0
 
     import pandas as pd
 

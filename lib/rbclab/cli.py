@@ -34,6 +34,22 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exports import export
+    from .read import DataPackageError
+
+    try:
+        out = export(args.out, args.format, package=args.package)
+    except DataPackageError as exc:
+        print(f"error: the package has problems, nothing was exported:\n{exc}", file=sys.stderr)
+        return 1
+    except ImportError as exc:
+        print(f"error: {exc}; install the export extra: pip install 'rbclab[export]'", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0
+
+
 def cmd_data(args: argparse.Namespace) -> int:
     from . import datatools
 
@@ -173,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", default=None, help="package folder for 'hash' (default: the bundled data)")
     p.add_argument("--research", default="research", help="folder of unreviewed research for 'pending'")
     p.set_defaults(func=cmd_data)
+    p = sub.add_parser("export", help="write every table as parquet, sqlite, duckdb, xlsx or csv")
+    p.add_argument("--format", required=True, choices=["parquet", "sqlite", "duckdb", "xlsx", "csv"])
+    p.add_argument("--out", required=True, help="a folder (parquet, csv) or a file (sqlite, duckdb, xlsx)")
+    p.add_argument("--package", default=None, help="data package folder (default: the bundled data)")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("run", help="validate the data and execute every notebook")
     p.add_argument("--data", default=None, help="data package folder (default: the bundled data)")
     p.add_argument("--notebooks", default=None, help="folder of numbered notebooks (default: notebooks/ here)")

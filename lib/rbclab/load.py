@@ -6,7 +6,7 @@ pandas' guesses:
 =====================  ==========================================================
 Table Schema           pandas dtype
 =====================  ==========================================================
-string                 ``string`` (``pd.StringDtype()``; empty cells are ``<NA>``)
+string                 ``string`` (``pd.StringDtype("python")``; empty cells are ``<NA>``)
 string with ``enum``   ``category`` with the schema's categories, in schema order
 integer                ``Int64`` (nullable)
 number                 ``Float64`` (nullable)
@@ -33,12 +33,14 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from pandas.arrays import StringArray
 
 from .read import DESCRIPTOR, DataPackageError, RawPackage, Table, read_package, resolve
 from .validate import check
 from .values import partial_date
 
+#: The string dtype of every text column: Python storage, the same whether or not pyarrow is
+#: installed (pandas' default storage depends on it), so frames compare and merge alike everywhere.
+STRING = pd.StringDtype("python")
 PRECISIONS = pd.CategoricalDtype(["day", "month", "year"])
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
 
@@ -68,7 +70,7 @@ def _cast_table(res: dict, table: Table) -> pd.DataFrame:
             cats = [str(c) for c in enum]
             columns[name] = pd.Categorical([v if v else None for v in values], categories=cats)
         else:
-            columns[name] = StringArray(np.array([v if v else pd.NA for v in values], dtype=object))
+            columns[name] = pd.array(np.array([v if v else pd.NA for v in values], dtype=object), dtype=STRING)
     return pd.DataFrame(columns)
 
 
