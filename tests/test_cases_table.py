@@ -109,3 +109,10 @@ def test_readme_outcome_counts_match_the_data(cases):
     counts = cases.groupby(["outcome", "outcome_rule"], observed=True).size()
     for (outcome, rule), n in counts.items():
         assert f"| {outcome} | `{rule}` | {n} |" in text, (outcome, rule, n)
+
+
+def test_coverage_leaves_the_callers_frame_alone():
+    cases = rl.load_cases()
+    coverage(cases)
+    assert cases["lead_ncp"].cat.categories.name is None
+    assert rl.load_cases()["lead_ncp"].cat.categories.name is None

@@ -59,7 +59,7 @@ def _rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=st.sampled_from(TABLES), row=st.integers(1, 20), col=st.integers(0, 30), value=cells)
 def test_a_changed_cell_is_valid_or_named(tmp_path_factory, table, row, col, value):
     pkg = _base(tmp_path_factory.mktemp("fuzz"))
@@ -86,7 +86,7 @@ def test_a_changed_cell_is_valid_or_named(tmp_path_factory, table, row, col, val
         assert len(rl.load_table(table, pkg)) == len(data) - 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(table=st.sampled_from(TABLES), at=st.floats(0, 1), junk=st.binary(min_size=1, max_size=8))
 def test_random_bytes_never_raise(tmp_path_factory, table, at, junk):
     pkg = _base(tmp_path_factory.mktemp("bytes"))

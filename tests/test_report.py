@@ -147,6 +147,7 @@ def test_data_version_and_checksums(pkg):
         assert f.sha256 == hashlib.sha256((pkg / name).read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_index_lists_every_notebook_with_data_version_and_checksums(built_report):
     index = (built_report / "index.html").read_text(encoding="utf-8")
     expected = rr.discover_notebooks() + rr.discover_notebooks(FIXTURE_NOTEBOOKS)
@@ -160,6 +161,7 @@ def test_index_lists_every_notebook_with_data_version_and_checksums(built_report
         assert f.sha256 in index
 
 
+@pytest.mark.slow
 def test_pages_are_small_and_share_one_copy_of_the_assets(built_report):
     assets = sorted(p.name for p in (built_report / rr.ASSETS).iterdir())
     assert assets == sorted([rr.CSS_FILE, "rbclab-vega.js"])
@@ -175,6 +177,7 @@ def test_pages_are_small_and_share_one_copy_of_the_assets(built_report):
         assert "<style" not in head, f"{page.name} inlines CSS instead of linking {rr.CSS_FILE}"
 
 
+@pytest.mark.slow
 def test_no_page_loads_anything_from_another_host(built_report):
     pages = sorted(built_report.glob("*.html"))
     assert len(pages) >= 3
@@ -189,6 +192,7 @@ def test_no_page_loads_anything_from_another_host(built_report):
     assert all(u.startswith("data:") for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css))
 
 
+@pytest.mark.slow
 def test_notebook_pages_link_the_shared_assets(built_report):
     for page in built_report.glob("[0-9][0-9]_*.html"):
         urls = loaded_urls(page)
@@ -226,6 +230,7 @@ def test_payload_detector_catches_unescaped_markup():
     assert payload_elements(f"<p>{html.escape(PAYLOAD)}</p>") == []
 
 
+@pytest.mark.slow
 def test_payload_is_escaped_in_the_report_files(payload_report):
     index = (payload_report / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__rbclabPwned" in index

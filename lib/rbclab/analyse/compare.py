@@ -204,11 +204,13 @@ def coverage(cases: pd.DataFrame) -> pd.DataFrame:
         period[(year >= a) & (year <= b)] = label
     period = period.fillna("undated")
     ncp = cases["lead_ncp"]
-    table = pd.crosstab(ncp, period).reindex(index=ncp.cat.categories if hasattr(ncp, "cat") else None, fill_value=0)
+    # a new Index: reindexing on the categories object itself, then naming it, would rename the
+    # categories of the caller's frame (and of the loaders' cache)
+    ncps = list(ncp.cat.categories) if hasattr(ncp, "cat") else sorted(ncp.dropna().unique())
+    table = pd.crosstab(ncp, period).reindex(index=pd.Index(ncps, name="lead_ncp"), fill_value=0)
     table = table.reindex(columns=[*labels, "undated"], fill_value=0)
     table["total"] = table.sum(axis=1)
     table["with_status"] = cases.groupby(ncp, observed=False)["status"].count().reindex(table.index, fill_value=0)
-    table.index.name = "lead_ncp"
     table.columns.name = None
     return table.sort_values(["total"], ascending=False, kind="stable").astype("int64")
 
