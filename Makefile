@@ -24,7 +24,7 @@ test: check test-oldest chromium $(STAMP)  ## everything: lint, types, unit, dat
 	$(PY) -m pytest
 
 test-fast: $(STAMP)    ## the unit and data tests only (no notebooks, no browser, no wheel build): the inner loop
-	$(PY) -m pytest tests -m "not browser and not slow" --ignore=tests/browser -q
+	$(PY) -m pytest tests lib/rbclab -m "not browser and not slow" --ignore=tests/browser --ignore=tests/fixtures -q
 
 check: lint typecheck $(STAMP)  ## ruff, ruff format --check, mypy, and tidy committed notebooks
 	$(PY) -m rbclab.nbtools --check notebooks/*.ipynb

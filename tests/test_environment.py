@@ -64,3 +64,12 @@ def test_installed_versions_are_the_locked_ones():
         assert installed == pins[name], (
             f"{name} {installed} installed, {pins[name]} locked: run make (the stamp re-installs)"
         )
+
+
+def test_the_versions_agree():
+    import rbclab
+
+    project = _project()
+    assert rbclab.__version__ == project["version"]
+    assert f"version: {project['version']}" in (ROOT / "CITATION.cff").read_text()
+    assert f"## {project['version']} " in (ROOT / "CHANGELOG.md").read_text()

@@ -1,77 +1,94 @@
 """rbclab: sourced data and helpers for studying responsible business conduct cases.
 
 >>> import rbclab as rl
->>> cases = rl.load_cases()                                     # doctest: +SKIP
->>> rl.case_stages("se-2025-axis-communications")               # doctest: +SKIP
+>>> len(rl.load_cases()) > 400
+True
+>>> rl.case_stages(rl.load_cases(), rl.AXIS_CASE_ID)["days_to_conclusion"].iloc[0]
+np.int64(320)
 
 Modules, lowest first (a module imports only those above it in this list):
 ``values`` (dates, lists) -> ``taxonomy`` (vocabularies, the outcome rule) -> ``read``
 (find and read a package safely) -> ``schema`` (Table Schema subset) -> ``rules`` (rules
-of the data) -> ``validate`` -> ``load`` (typed loaders) -> ``analyse`` -> ``charts`` ->
-``widgets`` -> ``nbtools`` -> ``report`` -> ``cli``.
-Charts, widgets and the report import Altair, ipywidgets or nbconvert, so they load on first use only.
+of the data) -> ``validate`` -> ``load`` (typed loaders) -> ``analyse`` -> ``datatools``,
+``exports``, ``synth``, ``collection`` -> ``charts`` -> ``widgets`` -> ``nbtools`` ->
+``report`` -> ``cli``.
+
+``import rbclab`` itself loads nothing heavy: each public name below is imported from its
+module on first use (pandas with the first loader), and the chart, widget and report modules
+(Altair, ipywidgets, nbconvert) only when asked for.
 """
 
 from __future__ import annotations
 
-from .analyse import (
-    DUE_DILIGENCE_STEPS,
-    GROUPINGS,
-    acceptance_rate,
-    agreement_rate,
-    case_groups,
-    case_phases,
-    case_stages,
-    case_themes,
-    city_ranking_flags,
-    compare_groups,
-    competing_figures,
-    duration_summary,
-    duration_survival,
-    events_in_date_order,
-    explode_list,
-    figure_disagreements,
-    follow_up_status,
-    follow_up_tracker,
-    incident_timeline,
-    outcome_shares,
-    paper_claims_against_sources,
-    positions_side_by_side,
-    sanctions_table,
-    similar_cases,
-    stage_timeframes,
-    survival_curves,
-    vendor_links,
-    wilson_interval,
-)
-from .load import (
-    load_case_claims,
-    load_case_events,
-    load_case_outcomes,
-    load_case_positions,
-    load_case_provisions,
-    load_case_vendors,
-    load_cases,
-    load_incident_figures,
-    load_incident_vendors,
-    load_incidents,
-    load_package,
-    load_provisions,
-    load_sanctions,
-    load_sources,
-    load_surveilled_cities,
-    load_table,
-    load_vendors,
-    table_path,
-)
-from .read import DataPackageError, Problem
-from .taxonomy import CODES, OUTCOMES, THEMES, code_conflicts, derive_outcome, suggest_outcome
-from .validate import ValidationReport, validate_package
+import importlib
+from typing import Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Case id of Justice for Iran vs Axis Communications (Swedish NCP, 2025).
 AXIS_CASE_ID = "se-2025-axis-communications"
+
+#: Every public name and the module that defines it.
+_PUBLIC: dict[str, str] = {
+    "CODES": "taxonomy",
+    "DUE_DILIGENCE_STEPS": "analyse",
+    "DataPackageError": "read",
+    "GROUPINGS": "analyse",
+    "OUTCOMES": "taxonomy",
+    "Problem": "read",
+    "THEMES": "taxonomy",
+    "ValidationReport": "validate",
+    "acceptance_rate": "analyse",
+    "agreement_rate": "analyse",
+    "case_groups": "analyse",
+    "case_phases": "analyse",
+    "case_stages": "analyse",
+    "case_themes": "analyse",
+    "city_ranking_flags": "analyse",
+    "code_conflicts": "taxonomy",
+    "compare_groups": "analyse",
+    "competing_figures": "analyse",
+    "derive_outcome": "taxonomy",
+    "duration_summary": "analyse",
+    "duration_survival": "analyse",
+    "events_in_date_order": "analyse",
+    "explode_list": "analyse",
+    "figure_disagreements": "analyse",
+    "follow_up_status": "analyse",
+    "follow_up_tracker": "analyse",
+    "incident_timeline": "analyse",
+    "load_case_claims": "load",
+    "load_case_events": "load",
+    "load_case_outcomes": "load",
+    "load_case_positions": "load",
+    "load_case_provisions": "load",
+    "load_case_vendors": "load",
+    "load_cases": "load",
+    "load_incident_figures": "load",
+    "load_incident_vendors": "load",
+    "load_incidents": "load",
+    "load_package": "load",
+    "load_provisions": "load",
+    "load_sanctions": "load",
+    "load_sources": "load",
+    "load_surveilled_cities": "load",
+    "load_table": "load",
+    "load_vendors": "load",
+    "outcome_shares": "analyse",
+    "paper_claims_against_sources": "analyse",
+    "positions_side_by_side": "analyse",
+    "sanctions_table": "analyse",
+    "similar_cases": "analyse",
+    "stage_timeframes": "analyse",
+    "suggest_outcome": "taxonomy",
+    "survival_curves": "analyse",
+    "table_path": "load",
+    "validate_package": "validate",
+    "vendor_links": "analyse",
+    "wilson_interval": "analyse",
+}
+#: Modules reachable as attributes (``rl.charts``) that load their heavy libraries on first use.
+_MODULES = ("analyse", "charts", "widgets", "report", "datatools", "exports", "synth", "read", "taxonomy")
 
 
 def export(out, fmt: str, package=None):
@@ -95,72 +112,20 @@ def export(out, fmt: str, package=None):
     return _export(out, fmt, package=package)
 
 
-def __getattr__(name: str):
-    """``rl.charts``, ``rl.widgets`` and ``rl.report`` import their heavy libraries on first use only."""
-    if name in ("charts", "widgets", "report"):
-        import importlib
+def __getattr__(name: str) -> Any:
+    """Import a public name (or a submodule) on first use, and keep it."""
+    if name in _PUBLIC:
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    elif name in _MODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module 'rbclab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
-        return importlib.import_module(f".{name}", __name__)
-    raise AttributeError(f"module 'rbclab' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC, *_MODULES})
 
 
-__all__ = [
-    "AXIS_CASE_ID",
-    "CODES",
-    "DUE_DILIGENCE_STEPS",
-    "GROUPINGS",
-    "OUTCOMES",
-    "THEMES",
-    "DataPackageError",
-    "Problem",
-    "ValidationReport",
-    "acceptance_rate",
-    "agreement_rate",
-    "case_groups",
-    "case_phases",
-    "case_stages",
-    "case_themes",
-    "city_ranking_flags",
-    "code_conflicts",
-    "compare_groups",
-    "competing_figures",
-    "derive_outcome",
-    "duration_summary",
-    "duration_survival",
-    "events_in_date_order",
-    "explode_list",
-    "export",
-    "figure_disagreements",
-    "follow_up_status",
-    "follow_up_tracker",
-    "incident_timeline",
-    "load_case_claims",
-    "load_case_events",
-    "load_case_outcomes",
-    "load_case_positions",
-    "load_case_provisions",
-    "load_case_vendors",
-    "load_cases",
-    "load_incident_figures",
-    "load_incident_vendors",
-    "load_incidents",
-    "load_package",
-    "load_provisions",
-    "load_sanctions",
-    "load_sources",
-    "load_surveilled_cities",
-    "load_table",
-    "load_vendors",
-    "outcome_shares",
-    "paper_claims_against_sources",
-    "positions_side_by_side",
-    "sanctions_table",
-    "similar_cases",
-    "stage_timeframes",
-    "suggest_outcome",
-    "survival_curves",
-    "table_path",
-    "validate_package",
-    "vendor_links",
-    "wilson_interval",
-]
+__all__ = sorted(["AXIS_CASE_ID", "export", *_PUBLIC])  # the names __getattr__ resolves

@@ -22,7 +22,6 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path, PurePosixPath
 
 DESCRIPTOR = "datapackage.json"
@@ -77,7 +76,7 @@ def bundled_path() -> Path:
     ``data/`` when the wheel is built); in a checkout installed with ``pip install -e .`` it is
     the repository's ``data/`` itself, the one place where the data is edited.
     """
-    inside = Path(str(resources.files("rbclab"))) / "_data"
+    inside = Path(__file__).resolve().parent / "_data"
     checkout = Path(__file__).resolve().parents[2] / "data"
     for candidate in (checkout, inside):
         if (candidate / DESCRIPTOR).is_file() and (

@@ -49,18 +49,34 @@ from .procedure import (
     positions_side_by_side,
     stage_timeframes,
 )
-from .similar import WEIGHTS, similar_cases, similarity
-from .stats import (
-    COMPARISONS,
-    EDITIONS,
-    Comparison,
-    agreement_rate,
-    compare_groups,
-    duration_survival,
-    survival_curves,
-    survival_data,
-)
 from .vendors import authority_group, city_ranking_flags, sanctions_table, vendor_links
+
+#: Names served by the statistics modules, imported on first use (they need scipy or
+#: lifelines only when called, but even their own code is not worth loading with ``import rbclab``).
+_LAZY = {
+    "WEIGHTS": "similar",
+    "similar_cases": "similar",
+    "similarity": "similar",
+    "COMPARISONS": "stats",
+    "EDITIONS": "stats",
+    "Comparison": "stats",
+    "agreement_rate": "stats",
+    "compare_groups": "stats",
+    "duration_survival": "stats",
+    "survival_curves": "stats",
+    "survival_data": "stats",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "ACCEPTED_OUTCOMES",
