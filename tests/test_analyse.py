@@ -232,3 +232,93 @@ def test_city_ranking_flags_the_shanghai_typo():
     assert pd.isna(flagged.loc[(2020, "Taiyuan"), "flags"])
     assert "no value" in flagged.loc[(2021, "Delhi"), "flags"]
     assert "value differs across editions" in flagged.loc[(2019, "Shenzhen"), "flags"]
+
+
+def _published(**row):
+    base = dict.fromkeys(
+        [
+            "count_id",
+            "publisher",
+            "as_of",
+            "statement",
+            "measure",
+            "qualifier",
+            "value",
+            "lead_ncp",
+            "submitted_from",
+            "submitted_until",
+            "concluded_in",
+            "complainant_types",
+            "theme",
+            "sectors",
+            "source_ids",
+        ],
+        None,
+    )
+    base.update(count_id="x", publisher="P", statement="s", measure="cases", qualifier="exactly", source_ids="src")
+    base.update(row)
+    frame = pd.DataFrame([base])
+    for col in ("as_of", "submitted_from", "submitted_until"):
+        frame[col] = pd.to_datetime(frame[col])
+        frame[f"{col}_precision"] = row.get(f"{col}_precision")
+    return frame
+
+
+def _six_cases():
+    return pd.DataFrame(
+        {
+            "case_id": list("abcdef"),
+            "lead_ncp": ["Sweden", "Sweden", "Sweden", "Norway", "Sweden", "Sweden"],
+            "outcome": ["in progress", "not accepted", "withdrawn", "not accepted", "not accepted", "unknown"],
+            "complainant_type": ["NGO", "Trade union", "NGO; Individual", "NGO", None, "Individual"],
+            # the year-precision case of 2020 counts from 2020-01-01; "f" has no date
+            "date_submitted": pd.to_datetime(
+                ["2020-11-30", "2020-12-01", "2020-01-01", "2019-05-02", "2001-01-01", None]
+            ),
+            "date_concluded": pd.to_datetime([None, "2021-06-01", "2021-01-01", "2021-03-03", None, None]),
+            "themes": [
+                "Human rights",
+                "Employment and industrial relations",
+                None,
+                "Human rights",
+                "Environment",
+                None,
+            ],
+            "sector": ["Manufacturing", None, "Mining", "Manufacturing", "Construction", None],
+        }
+    )
+
+
+def test_published_comparison_counts_in_the_published_scope():
+    cases = _six_cases()
+    until = _published(
+        lead_ncp="Sweden",
+        qualifier="more than",
+        value=8,
+        submitted_from="2000",
+        submitted_from_precision="year",
+        submitted_until="2020-11",
+        submitted_until_precision="month",
+    )
+    row = rl.published_comparison(cases, until).iloc[0]
+    # a (30 Nov), c (2020, by its start) and e are in; b (1 Dec) is after November; d is Norway's
+    assert (row["dataset"], row["missing_date"], row["published"]) == (3, 1, "more than 8")
+    assert row["covered"] == 0.375
+
+
+def test_published_comparison_by_conclusion_year_and_complainant():
+    cases = _six_cases()
+    concluded = _published(concluded_in=2021, complainant_types="NGO;Individual", value=4)
+    row = rl.published_comparison(cases, concluded).iloc[0]
+    # c and d concluded in 2021 with an NGO among their complainants; a is open, f closed but undated
+    assert (row["dataset"], row["missing_date"], row["covered"]) == (2, 1, 0.5)
+
+
+def test_published_comparison_shares_over_cases_with_the_value_recorded():
+    cases = _six_cases()
+    share = _published(measure="percent", sectors="Manufacturing;Construction", value=50)
+    theme = _published(measure="percent", theme="Human rights", value=10)
+    out = rl.published_comparison(cases, pd.concat([share, theme], ignore_index=True))
+    assert out["dataset"].tolist() == [75.0, 50.0]  # 3 of 4 with a sector; 2 of 4 with themes
+    assert out["published"].tolist() == ["50%", "10%"]
+    assert out["covered"].isna().all()

@@ -116,3 +116,10 @@ def test_coverage_leaves_the_callers_frame_alone():
     coverage(cases)
     assert cases["lead_ncp"].cat.categories.name is None
     assert rl.load_cases()["lead_ncp"].cat.categories.name is None
+
+
+def test_readme_published_counts_table_matches_the_data(cases):
+    table = rl.published_markdown(cases, rl.load_published_counts())
+    assert table in README.read_text(encoding="utf-8"), (
+        "data/README.md is out of date: paste the output of rbclab.published_markdown()"
+    )

@@ -156,7 +156,7 @@ def test_stage_durations_spec():
 def test_outcome_shares_spec_uses_fixed_outcome_colours(tables):
     shares = rl.outcome_shares(tables["ncp_cases"], "surveillance / ICT")
     spec = charts.outcome_shares(shares).to_dict()
-    (unit,) = _walk(spec)
+    unit, _ = _walk(spec)
     assert _mark(unit) == "bar"
     enc = unit["encoding"]
     assert enc["x"]["field"] == "share" and enc["x"]["stack"] == "normalize"
@@ -165,6 +165,23 @@ def test_outcome_shares_spec_uses_fixed_outcome_colours(tables):
     assert any(p.get("bind") == "legend" for p in spec["params"])
     rows = _values(spec)
     assert sum(r["cases"] for r in rows) == len(tables["ncp_cases"])
+
+
+def test_outcome_shares_draw_each_interval_from_its_segment(tables):
+    shares = rl.outcome_shares(tables["ncp_cases"], "surveillance / ICT")
+    spec = charts.outcome_shares(shares).to_dict()
+    _, rule = _walk(spec)
+    assert _mark(rule) == "rule"
+    assert (rule["encoding"]["x"]["field"], rule["encoding"]["x2"]["field"]) == ("interval_from", "interval_to")
+    rank = {o: i for i, o in enumerate(charts.OUTCOME_COLOURS)}
+    for group in {r["group"] for r in _values(spec)}:
+        rows = sorted((r for r in _values(spec) if r["group"] == group), key=lambda r: rank[r["outcome"]])
+        start = 0.0
+        for r in rows:  # the interval of a segment is measured from where the segment starts
+            assert r["interval_from"] == pytest.approx(min(1.0, start + r["ci_low"]))
+            assert r["interval_to"] == pytest.approx(min(1.0, start + r["ci_high"]))
+            start += r["share"]
+        assert start == pytest.approx(1.0)
 
 
 def test_outcome_shares_leaves_out_small_groups(tables):

@@ -1,7 +1,7 @@
 """Synthetic packages: valid at every scale, deterministic from the seed, keys consistent."""
 
 import rbclab as rl
-from rbclab.synth import make_package
+from rbclab.synth import SHARED, make_package
 
 
 def test_a_ten_times_package_is_valid_and_ten_times_the_rows(tmp_path):
@@ -10,7 +10,7 @@ def test_a_ten_times_package_is_valid_and_ten_times_the_rows(tmp_path):
     assert report.ok, report.summary()
     base = rl.validate_package().rows
     for name, n in report.rows.items():
-        assert n == (base[name] if name == "provisions" else 10 * base[name]), name
+        assert n == (base[name] if name in SHARED else 10 * base[name]), name
 
 
 def test_the_seed_fixes_the_files(tmp_path):

@@ -249,6 +249,11 @@ def load_case_vendors(path=None) -> pd.DataFrame:
     return load_table("case_vendors", path)
 
 
+def load_published_counts(path=None) -> pd.DataFrame:
+    """Counts of NCP cases published by the OECD, NCPs and OECD Watch, each with its scope."""
+    return load_table("published_counts", path)
+
+
 def load_surveilled_cities(path=None) -> pd.DataFrame:
     """Comparitech rankings of cities by CCTV cameras per 1,000 people (2019-2021 editions)."""
     return load_table("surveilled_cities", path)
@@ -257,6 +262,7 @@ def load_surveilled_cities(path=None) -> pd.DataFrame:
 LOADERS = {
     "sources": load_sources,
     "ncp_cases": load_cases,
+    "published_counts": load_published_counts,
     "case_events": load_case_events,
     "case_claims": load_case_claims,
     "case_outcomes": load_case_outcomes,

@@ -31,6 +31,8 @@ from .compare import (
     coverage_markdown,
     duration_summary,
     outcome_shares,
+    published_comparison,
+    published_markdown,
 )
 from .incidents import (
     competing_figures,
@@ -120,6 +122,8 @@ __all__ = [
     "outcome_shares",
     "paper_claims_against_sources",
     "positions_side_by_side",
+    "published_comparison",
+    "published_markdown",
     "sanctions_table",
     "similar_cases",
     "similarity",

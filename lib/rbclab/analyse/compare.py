@@ -5,6 +5,8 @@ Every function takes the case table (:func:`rbclab.load_cases`) or frames derive
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pandas as pd
 
 from ..taxonomy import normalise_theme
@@ -234,3 +236,147 @@ def coverage_markdown(cases: pd.DataFrame) -> str:
     rule = "|---|" + "---:|" * len(table.columns)
     rows = [f"| {ncp} | " + " | ".join(str(v) for v in row) + " |" for ncp, row in table.iterrows()]
     return "\n".join([head, rule, *rows])
+
+
+def _period_end(day: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The first day after a partial date's period (2020-11 -> 2020-12-01)."""
+    step = {"day": pd.DateOffset(days=1), "month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1)}
+    return day + step[precision]
+
+
+def published_comparison(cases: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """The dataset's count beside each published count of NCP cases, in the same scope.
+
+    Each row of ``published`` (:func:`rbclab.load_published_counts`) says what it counts: the
+    lead NCP, the submission dates (``submitted_from``, ``submitted_until``, inclusive, at their
+    precision), the year of conclusion, complainant types (a case counts if its type includes
+    any), a theme or sector values.  The dataset's cases are counted in that scope; a case whose
+    date is partial counts by the start of its period (a case of "2020" counts as January 2020).
+
+    Parameters
+    ----------
+    cases : DataFrame
+        :func:`rbclab.load_cases`.
+    published : DataFrame
+        :func:`rbclab.load_published_counts`.
+
+    Returns
+    -------
+    DataFrame
+        One row per published figure, in its order: ``count_id``, ``publisher``, ``as_of``
+        (as published), ``statement``, ``published`` (e.g. ``over 650``; a share as ``31%``),
+        ``value``, ``dataset`` (cases in scope, or their share in percent of the cases in scope
+        with the theme or sector recorded), ``covered`` (``dataset / value`` for counts; empty
+        for shares), ``missing_date`` (cases that match the scope except that the date it
+        needs is unknown (for a conclusion year: closed cases with no conclusion date), left out) and ``source_ids``.
+
+    Examples
+    --------
+    >>> import rbclab as rl
+    >>> table = published_comparison(rl.load_cases(), rl.load_published_counts())
+    >>> table.loc[table["count_id"] == "oecd-database-total", "published"].item()
+    'over 650'
+    """
+    themes = case_themes(cases)
+    rows = []
+    for record in published.to_dict("records"):
+        p = SimpleNamespace(**{str(k): v for k, v in record.items()})
+        scope = _non_date_scope(cases, p, themes)
+        dated = pd.Series(True, index=cases.index)
+        if pd.notna(p.submitted_from) or pd.notna(p.submitted_until):
+            submitted = cases["date_submitted"]
+            dated = submitted.notna()
+            if pd.notna(p.submitted_from):
+                scope &= submitted >= p.submitted_from
+            if pd.notna(p.submitted_until):
+                scope &= submitted < _period_end(p.submitted_until, p.submitted_until_precision)
+        if pd.notna(p.concluded_in):
+            concluded = cases["date_concluded"]
+            # an open case has no conclusion date to miss
+            dated = (concluded.notna() | (cases["outcome"].astype("string") == "in progress")) & dated
+            scope &= concluded.dt.year == p.concluded_in
+        missing = int((_non_date_scope(cases, p, themes) & ~dated).sum())
+        scope &= dated
+        if p.measure == "percent":
+            if pd.notna(p.theme):
+                has = cases["case_id"].isin(themes["case_id"])
+                hit = cases["case_id"].isin(themes.loc[themes["theme"] == p.theme, "case_id"])
+            else:
+                sectors = {s.strip() for s in str(p.sectors).split(";")}
+                has = cases["sector"].notna()
+                hit = cases["sector"].isin(sectors)
+            denominator = int((scope & has).sum())
+            dataset = round(100 * (scope & hit).sum() / denominator, 1) if denominator else float("nan")
+            shown = f"{p.value:g}%"
+            covered = float("nan")
+        else:
+            dataset = int(scope.sum())
+            shown = f"{p.value:g}" if p.qualifier == "exactly" else f"{p.qualifier} {p.value:g}"
+            covered = round(dataset / p.value, 3) if p.value else float("nan")
+        rows.append(
+            {
+                "count_id": p.count_id,
+                "publisher": p.publisher,
+                "as_of": _partial(p.as_of, p.as_of_precision),
+                "statement": p.statement,
+                "published": shown,
+                "value": float(p.value),
+                "dataset": dataset,
+                "covered": covered,
+                "missing_date": missing,
+                "source_ids": p.source_ids,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _non_date_scope(cases: pd.DataFrame, p: SimpleNamespace, themes: pd.DataFrame) -> pd.Series:
+    """The cases in a published figure's scope, dates aside (a count's theme included)."""
+    scope = pd.Series(True, index=cases.index)
+    if p.measure == "cases" and pd.notna(p.theme):
+        scope &= cases["case_id"].isin(themes.loc[themes["theme"] == p.theme, "case_id"])
+    if pd.notna(p.lead_ncp):
+        scope &= cases["lead_ncp"].astype("string") == p.lead_ncp
+    if pd.notna(p.complainant_types):
+        wanted = {t.strip() for t in str(p.complainant_types).split(";")}
+        kinds = cases["complainant_type"].fillna("").astype(str).str.split(";")
+        scope &= kinds.map(lambda ks: any(k.strip() in wanted for k in ks)).astype(bool)
+    return scope
+
+
+def _partial(day, precision) -> str:
+    if pd.isna(day):
+        return ""
+    return day.strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+
+
+def published_markdown(cases: pd.DataFrame, published: pd.DataFrame) -> str:
+    """:func:`published_comparison` as a Markdown table (as printed in data/README.md).
+
+    Parameters
+    ----------
+    cases : DataFrame
+        :func:`rbclab.load_cases`.
+    published : DataFrame
+        :func:`rbclab.load_published_counts`.
+
+    Returns
+    -------
+    str
+        A Markdown table: what is counted, by whom and as of when, the published figure, this
+        dataset's figure in the same scope, the share covered and the cases left out for a missing date.
+    """
+    table = published_comparison(cases, published)
+    lines = [
+        "| figure | publisher, as of | published | this dataset | covered | date unknown | source |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for record in table.to_dict("records"):
+        r = SimpleNamespace(**{str(k): v for k, v in record.items()})
+        dataset = f"{r.dataset:g}%" if r.published.endswith("%") else f"{r.dataset:g}"
+        covered = "" if pd.isna(r.covered) else f"{r.covered:.0%}"
+        when = f"{r.publisher}, {r.as_of}" if r.as_of else f"{r.publisher}, undated"
+        lines.append(
+            f"| {r.statement} | {when} | {r.published} | {dataset} | {covered} | {r.missing_date} | {r.source_ids} |"
+        )
+    return "\n".join(lines)

@@ -210,7 +210,8 @@ def outcome_shares(
     ``shares``: :func:`rbclab.analyse.outcome_shares`.  Groups are sorted by number of cases;
     only the ``max_groups`` largest with at least ``min_cases`` cases are drawn (the
     subtitle says how many were left out).  Click a legend entry to highlight one outcome;
-    this works in a static page too.
+    this works in a static page too.  Each segment carries its 95% interval as a thin line
+    drawn from where the segment starts: the segment's length could lie anywhere along it.
     """
     df = _outcome_frame(shares)
     sizes = df.groupby("group")["group_cases"].first().sort_values(ascending=False)
@@ -228,10 +229,14 @@ def outcome_shares(
         + df["group_cases"].lt(10).map({True: small, False: ""})
     ).astype("string")
     order = [f"{g} ({n})" + (small if n < 10 else "") for g, n in keep.items()]
+    df = df.sort_values(["group", "outcome_rank"], kind="stable")
+    df["start"] = df.groupby("group")["share"].cumsum() - df["share"]
+    df["interval_from"] = (df["start"] + df["ci_low"]).clip(upper=1)
+    df["interval_to"] = (df["start"] + df["ci_high"]).clip(upper=1)
     pick = alt.selection_point(fields=["outcome"], bind="legend")
-    chart = (
-        alt.Chart(_data(df))
-        .mark_bar()
+    base = alt.Chart(_data(df))
+    bars = (
+        base.mark_bar()
         .encode(
             y=alt.Y("group_label:N", sort=order, title=None),
             x=alt.X("share:Q", stack="normalize", axis=alt.Axis(format="%"), title="share of the group's cases"),
@@ -254,7 +259,14 @@ def outcome_shares(
         )
         .add_params(pick)
     )
-    subtitle = "number of cases in brackets; 95% intervals in the tooltips" + (
+    intervals = base.mark_rule(color="#555555", strokeWidth=1.5).encode(
+        y=alt.Y("group_label:N", sort=order),
+        x="interval_from:Q",
+        x2="interval_to:Q",
+        opacity=alt.condition(pick, alt.value(0.8), alt.value(0.05)),
+    )
+    chart = alt.layer(bars, intervals)
+    subtitle = "number of cases in brackets; lines: 95% interval of each share, from the start of its segment" + (
         f"; {left_out} smaller groups left out" if left_out else ""
     )
     top = df.sort_values("share", ascending=False).drop_duplicates("group").set_index("group")["outcome"]
