@@ -1,4 +1,5 @@
 import pandas as pd
+import pytest
 
 import rbclab as rl
 
@@ -322,3 +323,24 @@ def test_published_comparison_shares_over_cases_with_the_value_recorded():
     assert out["dataset"].tolist() == [75.0, 50.0]  # 3 of 4 with a sector; 2 of 4 with themes
     assert out["published"].tolist() == ["50%", "10%"]
     assert out["covered"].isna().all()
+
+
+def test_incident_places_locate_every_incident_and_name_a_missing_place():
+    incidents, places = rl.load_incidents(), rl.load_places()
+    located = rl.incident_places(incidents, places)
+    assert len(located) == len(incidents) and located["latitude"].notna().all()
+    assert located["incident_id"].tolist() == incidents["incident_id"].tolist()
+    nationwide = located[located["place"].str.startswith("nationwide")]
+    assert set(nationwide["level"]) == {"country"} and set(nationwide["located_at"]) == {"Tehran"}
+    with pytest.raises(KeyError, match="Atlantis"):
+        rl.incident_places(incidents.assign(place="Atlantis"), places)
+
+
+def test_city_places_add_coordinates_and_name_a_missing_city():
+    flagged = rl.city_ranking_flags(rl.load_surveilled_cities())
+    located = rl.city_places(flagged, rl.load_places())
+    assert len(located) == len(flagged) and located["latitude"].notna().all()
+    urumqi = located[located["city"] == "Urumqi"]
+    assert set(urumqi["located_at"]) == {"Ürümqi"}
+    with pytest.raises(KeyError, match="Atlantis"):
+        rl.city_places(flagged.assign(city="Atlantis"), rl.load_places())

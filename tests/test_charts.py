@@ -74,6 +74,8 @@ def build_all(t):
         "sanctions_timeline": charts.sanctions_timeline(rl.sanctions_table(t["sanctions"], t["vendors"])),
         "vendor_links": charts.vendor_links(rl.vendor_links(t)),
         "city_ranking": charts.city_ranking(rl.city_ranking_flags(t["surveilled_cities"]), 2020),
+        "incident_map": charts.incident_map(rl.incident_places(t["incidents"], t["places"], t["incident_figures"])),
+        "city_map": charts.city_map(rl.city_places(rl.city_ranking_flags(t["surveilled_cities"]), t["places"]), 2020),
         "survival_curves": charts.survival_curves(
             rl.survival_curves(t["ncp_cases"], "conclusion", "surveillance / ICT", outcomes=t["case_outcomes"])
         ),
@@ -332,7 +334,10 @@ def test_palette_is_used_by_every_colour_scale(tables):
     for name, chart in build_all(tables).items():
         text = str(chart.to_dict())
         for colour in __import__("re").findall(r"#[0-9A-Fa-f]{6}", text):
-            assert colour.upper() in {c.upper() for c in charts.PALETTE} | {"#555555", "#E6E6E6"}, (name, colour)
+            assert colour.upper() in {c.upper() for c in charts.PALETTE} | {"#555555", "#E6E6E6", "#FFFFFF"}, (
+                name,
+                colour,
+            )
 
 
 def test_offline_widget_javascript_is_built_once_and_reused(tmp_path, monkeypatch):
@@ -374,3 +379,38 @@ def test_survival_curves_mark_the_timeframes(tables):
     assert marks.count("line") == 1 and marks.count("area") == 1 and marks.count("rule") == 1
     text = str(spec)
     assert "90 days" in text and "365 days" in text
+
+
+def test_incident_map_draws_every_incident_on_the_shipped_base_map(tables):
+    located = rl.incident_places(tables["incidents"], tables["places"], tables["incident_figures"])
+    spec = charts.incident_map(located).to_dict()
+    land, points = _walk(spec)
+    assert _mark(land) == "geoshape" and _mark(points) == "circle"
+    assert spec["projection"]["type"] == "equalEarth"
+    assert len(_values(spec, land)) == 177  # the shipped map, embedded: no URL to fetch
+    assert "url" not in land["data"] and "url" not in points["data"]
+    rows = _values(spec, points)
+    assert {r["incident_id"] for r in rows} == set(tables["incidents"]["incident_id"])
+    assert (points["encoding"]["longitude"]["field"], points["encoding"]["latitude"]["field"]) == (
+        "map_longitude",
+        "map_latitude",
+    )
+    tehran = [r for r in rows if r["located_at"] == "Tehran"]
+    assert len(tehran) > 1 and len({(r["map_latitude"], r["map_longitude"]) for r in tehran}) == len(tehran)
+    assert all(r["latitude"] == pytest.approx(35.69439) for r in tehran)  # the stated point is kept
+    killed = next(r for r in rows if r["incident_id"] == "iran-2019-11-fuel-protests")["figures"]
+    claims = tables["incident_figures"][tables["incident_figures"]["incident_id"] == "iran-2019-11-fuel-protests"]
+    assert killed.count("; ") == len(claims) - 1  # every claim, none averaged
+
+
+def test_city_map_keeps_the_flags(tables):
+    located = rl.city_places(rl.city_ranking_flags(tables["surveilled_cities"]), tables["places"])
+    spec = charts.city_map(located, 2020).to_dict()
+    _, points = _walk(spec)
+    rows = _values(spec, points)
+    assert len(rows) == (tables["surveilled_cities"]["edition"] == 2020).sum()
+    shanghai = next(r for r in rows if r["city"] == "Shanghai")
+    assert shanghai["status"] == "flagged" and "cameras / population" in shanghai["flag_text"]
+    assert points["encoding"]["color"]["scale"]["range"][1] == charts.PALETTE[5]
+    with pytest.raises(ValueError, match="no rows"):
+        charts.city_map(located, 1999)

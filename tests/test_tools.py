@@ -4,6 +4,8 @@ import csv
 import subprocess
 import sys
 
+import pytest
+
 import rbclab as rl
 from rbclab.taxonomy import CODES
 from support import ROOT
@@ -98,3 +100,117 @@ def test_apply_fills_empty_values_and_keeps_disagreements_as_claims(pkg, tmp_pat
     concluded = claims[claims["field"] == "date_concluded"].set_index("value")["used"]
     assert concluded.to_dict() == {"2021-12-20": True, "2021-12-21": False}
     assert rl.validate_package(pkg).ok
+
+
+def _load_tool(name: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _shapefile(rings: list[list[tuple[float, float]]]) -> bytes:
+    """A .shp file with one polygon record holding ``rings``."""
+    import struct
+
+    points = [p for ring in rings for p in ring]
+    parts, at = [], 0
+    for ring in rings:
+        parts.append(at)
+        at += len(ring)
+    body = struct.pack("<i4d", 5, 0, 0, 0, 0) + struct.pack("<ii", len(rings), len(points))
+    body += struct.pack(f"<{len(parts)}i", *parts) + b"".join(struct.pack("<dd", *p) for p in points)
+    record = struct.pack(">ii", 1, len(body) // 2) + body
+    return b"\0" * 100 + record
+
+
+def _dbf(names: list[str]) -> bytes:
+    """A dBASE III table with the fields ``name`` and ``iso_a3``."""
+    import struct
+
+    fields = [("name", 20), ("iso_a3", 3)]
+    header_len = 32 + 32 * len(fields) + 1
+    record_len = 1 + sum(size for _, size in fields)
+    out = struct.pack("<4xIHH20x", len(names), header_len, record_len)
+    for fname, size in fields:
+        out += fname.encode().ljust(11, b"\0") + b"C" + b"\0" * 4 + bytes([size]) + b"\0" * 15
+    out += b"\x0d"
+    for name in names:
+        out += b" " + name.encode("latin-1").ljust(20) + b"CIV"
+    return out
+
+
+def test_basemap_reads_polygons_and_keeps_the_winding_d3_needs():
+    tool = _load_tool("make_basemap")
+    outer = [(0.0, 0.0), (0.0, 10.0), (10.0, 10.0), (10.0, 0.0), (0.0, 0.0)]  # clockwise
+    hole = [(2.0, 2.0), (8.0, 2.0), (8.0, 8.0), (2.0, 8.0), (2.0, 2.0)]  # counter-clockwise
+    geo = tool.geojson(_shapefile([outer, hole]), _dbf(["Côte d'Ivoire"]))
+    (feature,) = geo["features"]
+    assert feature["properties"] == {"name": "Côte d'Ivoire", "iso_a3": "CIV"}
+    (polygon,) = feature["geometry"]["coordinates"]  # one polygon: the outer ring and its hole
+    assert polygon[0][:2] == [[0.0, 0.0], [0.0, 10.0]] and polygon[1][0] == [2.0, 2.0]
+
+
+def test_gazetteer_takes_the_most_populous_city_of_the_country():
+    tool = _load_tool("make_gazetteer")
+    cities = {
+        "1": {
+            "geonameid": 1,
+            "name": "London",
+            "countrycode": "CA",
+            "population": 9,
+            "latitude": 43.0,
+            "longitude": -81.2,
+        },
+        "2": {
+            "geonameid": 2,
+            "name": "London",
+            "countrycode": "GB",
+            "population": 8,
+            "latitude": 51.5,
+            "longitude": -0.1,
+        },
+        "3": {
+            "geonameid": 3,
+            "name": "Ürümqi",
+            "countrycode": "CN",
+            "population": 3,
+            "latitude": 43.8,
+            "longitude": 87.6,
+            "alternatenames": ["Urumqi"],
+        },
+    }
+    rows = [
+        {
+            "place": "London",
+            "country": "UK",
+            "located_at": "London",
+            "country_code": "GB",
+            "latitude": "",
+            "longitude": "",
+            "geonameid": "",
+        },
+        {
+            "place": "Xinjiang",
+            "country": "China",
+            "located_at": "Urumqi",
+            "country_code": "CN",
+            "latitude": "",
+            "longitude": "",
+            "geonameid": "",
+        },
+    ]
+    changes = tool.fill(rows, cities)
+    assert len(changes) == 2 and [r["geonameid"] for r in rows] == ["2", "3"]
+    assert tool.fill(rows, cities) == []  # nothing left to change
+    with pytest.raises(KeyError, match="Atlantis"):
+        tool.fill([{**rows[0], "located_at": "Atlantis"}], cities)
+
+
+def test_committed_places_match_their_geonames_ids():
+    places = rl.load_places()
+    assert places["geonameid"].notna().all() and places["source_ids"].eq("geonames-cities15000").all()
+    tehran = places[places["located_at"] == "Tehran"]
+    assert set(tehran["geonameid"]) == {112931}

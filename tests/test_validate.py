@@ -272,6 +272,21 @@ BROKEN = [
         ("sanctions", 2, "vendor_id", "foreign-key"),
     ),
     (
+        "incident-place-not-in-gazetteer",
+        set_cell("incidents", 2, "place", "Atlantis"),
+        ("incidents", 2, "place,country", "foreign-key"),
+    ),
+    (
+        "city-not-in-gazetteer",
+        set_cell("surveilled_cities", 3, "city", "Atlantis"),
+        ("surveilled_cities", 3, "city,country", "foreign-key"),
+    ),
+    (
+        "place-latitude-off-the-globe",
+        set_cell("places", 2, "latitude", "95"),
+        ("places", 2, "latitude", "maximum"),
+    ),
+    (
         "cities-number",
         set_cell("surveilled_cities", 2, "cameras_per_1000", "lots"),
         ("surveilled_cities", 2, "cameras_per_1000", "type-error"),

@@ -71,6 +71,7 @@ def test_wheel_carries_the_data_package(installed):
     for res in descriptor["resources"]:
         assert f"rbclab/_data/{res['path']}" in names
     assert "rbclab/_data/datapackage.json" in names
+    assert "rbclab/charts/basemap/world_110m.geojson" in names  # the maps draw from the installed package
 
 
 def test_installed_wheel_loads_and_validates_outside_the_checkout(installed):

@@ -259,6 +259,11 @@ def load_surveilled_cities(path=None) -> pd.DataFrame:
     return load_table("surveilled_cities", path)
 
 
+def load_places(path=None) -> pd.DataFrame:
+    """Where each place named by incidents and city rankings is drawn on a map (GeoNames coordinates)."""
+    return load_table("places", path)
+
+
 LOADERS = {
     "sources": load_sources,
     "ncp_cases": load_cases,
@@ -276,6 +281,7 @@ LOADERS = {
     "incident_vendors": load_incident_vendors,
     "case_vendors": load_case_vendors,
     "surveilled_cities": load_surveilled_cities,
+    "places": load_places,
 }
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from .read import DESCRIPTOR, bundled_path
 
 #: Tables copied once, whatever the scale (reference data the others point at).
-SHARED = frozenset({"provisions", "published_counts"})
+SHARED = frozenset({"provisions", "published_counts", "places"})
 #: String key columns renamed in each copy, by table (others refer to them by foreign keys).
 KEYS = {
     "sources": ("source_id",),

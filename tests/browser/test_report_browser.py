@@ -67,3 +67,24 @@ def test_static_chart_keeps_its_altair_interactivity(built_report, guarded_page)
     assert "Case" in tooltip.inner_text()
     guard.screenshot("report-interactivity")
     assert guard.errors == [] and guard.external == []
+
+
+# Charts drawn on a map: a geoshape mark (the shipped base map) with points over it.
+MAPS = """() => [...document.querySelectorAll('.rbclab-chart')].filter(c =>
+  c.querySelector('path[aria-roledescription="geoshape"]')
+  && c.querySelector('path[aria-roledescription="circle"]')).length"""
+
+
+def test_report_draws_both_maps_offline(built_report, guarded_page):
+    maps = {}
+    for name in ("03_cctv_incidents", "04_vendors_sanctions"):
+        guard = guarded_page()
+        guard.page.goto((built_report / f"{name}.html").resolve().as_uri(), wait_until="load")
+        guard.page.wait_for_function(ALL_STATIC_CHARTS_DRAWN, timeout=TIMEOUT_MS)
+        maps[name] = guard.page.evaluate(MAPS)
+        countries = guard.page.locator('.rbclab-chart path[aria-roledescription="geoshape"]').count()
+        assert countries >= 177, f"{name}: {countries} country shapes drawn"
+        guard.page.wait_for_timeout(200)
+        assert guard.errors == [] and guard.external == [], (guard.errors, guard.external)
+        guard.screenshot(f"report-map-{name}")
+    assert maps == {"03_cctv_incidents": 1, "04_vendors_sanctions": 1}

@@ -37,6 +37,7 @@ from .compare import (
 from .incidents import (
     competing_figures,
     figure_disagreements,
+    incident_places,
     incident_timeline,
     incident_use,
     paper_claims_against_sources,
@@ -51,7 +52,7 @@ from .procedure import (
     positions_side_by_side,
     stage_timeframes,
 )
-from .vendors import authority_group, city_ranking_flags, sanctions_table, vendor_links
+from .vendors import authority_group, city_places, city_ranking_flags, sanctions_table, vendor_links
 
 #: Names served by the statistics modules, imported on first use (they need scipy or
 #: lifelines only when called, but even their own code is not worth loading with ``import rbclab``).
@@ -105,6 +106,7 @@ __all__ = [
     "case_phases",
     "case_stages",
     "case_themes",
+    "city_places",
     "city_ranking_flags",
     "compare_groups",
     "competing_figures",
@@ -117,6 +119,7 @@ __all__ = [
     "figure_disagreements",
     "follow_up_status",
     "follow_up_tracker",
+    "incident_places",
     "incident_timeline",
     "incident_use",
     "outcome_shares",

@@ -133,3 +133,58 @@ def paper_claims_against_sources(figures: pd.DataFrame) -> pd.DataFrame:
     out = claims.merge(keys, on=["incident_id", "measure"], how="inner")
     out["group"] = (out["incident_id"] + ": " + out["measure"]).astype("string")
     return out.sort_values(["incident_id", "measure", "value", "figure_id"]).reset_index(drop=True)
+
+
+def _figure_text(figures: pd.DataFrame) -> pd.Series:
+    """Per incident, every claimed figure as text ('measure: value (claimed by)'), never averaged."""
+    if figures.empty:
+        return pd.Series(dtype="string")
+
+    def one(r) -> str:
+        value = f"{r.value:g}" if pd.isna(r.value_high) else f"{r.value:g}-{r.value_high:g}"
+        qualifier = "" if pd.isna(r.qualifier) or r.qualifier == "exact" else f"{r.qualifier} "
+        return f"{r.measure}: {qualifier}{value} ({r.claimed_by})"
+
+    text = pd.Series([one(r) for r in figures.itertuples(index=False)], index=figures.index, dtype="string")
+    return text.groupby(figures["incident_id"].astype("string")).agg("; ".join)
+
+
+def incident_places(incidents: pd.DataFrame, places: pd.DataFrame, figures: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each incident with the point that stands for its place, its use and its competing figures.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        :func:`rbclab.load_incidents`.
+    places : DataFrame
+        :func:`rbclab.load_places` (every incident's ``place`` and ``country`` has a row there;
+        validation checks it).
+    figures : DataFrame, optional
+        :func:`rbclab.load_incident_figures`; each incident's claims become ``figures``, one
+        text listing every claim with who makes it.
+
+    Returns
+    -------
+    DataFrame
+        One row per incident, in the order of ``incidents``: ``incident_id``, ``title``,
+        ``country``, ``place``, ``use``, ``start_date``, ``located_at``, ``level``, ``latitude``,
+        ``longitude``, ``figures``.
+
+    Raises
+    ------
+    KeyError
+        If an incident's place has no row in ``places``.
+    """
+    out = incidents[["incident_id", "title", "country", "place", "start_date", "purpose"]].copy()
+    out["use"] = out["purpose"].map(incident_use).astype("string")
+    keyed = places.set_index(["place", "country"])[["located_at", "level", "latitude", "longitude"]]
+    keys = pd.MultiIndex.from_arrays([out["place"], out["country"]])
+    missing = [f"{p!r} ({c})" for p, c in keys if (p, c) not in keyed.index]
+    if missing:
+        raise KeyError(f"no row of places for: {', '.join(missing)}")
+    located = keyed.loc[keys].reset_index(drop=True)
+    located.index = out.index
+    out = pd.concat([out.drop(columns="purpose"), located], axis=1)
+    text = _figure_text(figures) if figures is not None else pd.Series(dtype="string")
+    out["figures"] = out["incident_id"].astype("string").map(text).astype("string")
+    return out.reset_index(drop=True)

@@ -165,3 +165,31 @@ def city_ranking_flags(cities: pd.DataFrame, tolerance: float = 0.05) -> pd.Data
         flags[i].append("value differs across editions")
     out["flags"] = pd.array(["; ".join(f) if f else pd.NA for f in flags], dtype="string")
     return out
+
+
+def city_places(flagged: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """The city rankings (:func:`city_ranking_flags`) with each city's coordinates from ``places``.
+
+    Parameters
+    ----------
+    flagged : DataFrame
+        :func:`city_ranking_flags`.
+    places : DataFrame
+        :func:`rbclab.load_places` (every ranked city has a row; validation checks it).
+
+    Returns
+    -------
+    DataFrame
+        ``flagged`` with ``latitude``, ``longitude`` and ``located_at`` added, in its order.
+
+    Raises
+    ------
+    KeyError
+        If a city has no row in ``places``.
+    """
+    coords = places[["place", "country", "located_at", "latitude", "longitude"]].rename(columns={"place": "city"})
+    out = flagged.merge(coords, on=["city", "country"], how="left", validate="many_to_one")
+    missing = out.loc[out["latitude"].isna(), "city"].unique()
+    if len(missing):
+        raise KeyError(f"no row of places for: {', '.join(map(str, missing))}")
+    return out

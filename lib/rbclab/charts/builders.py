@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
+from typing import Final
 
 import altair as alt
 import pandas as pd
@@ -825,4 +828,140 @@ def survival_curves(
         description=f"Step curves of the share of cases still waiting by days since submission. {desc}.",
         width=480,
         height=280,
+    )
+
+
+#: The world base map (Natural Earth 1:110m countries, public domain), shipped with the package.
+BASEMAP = Path(__file__).parent / "basemap" / "world_110m.geojson"
+#: The projection of every map: Equal Earth keeps areas true.
+PROJECTION: Final = "equalEarth"
+
+
+def _basemap() -> alt.Chart:
+    """Countries in light grey, from :data:`BASEMAP` (embedded in the spec: no request at draw time)."""
+    geo = json.loads(BASEMAP.read_text(encoding="utf-8"))
+    return (
+        alt.Chart(alt.Data(values=geo["features"]))
+        .mark_geoshape(fill="#E6E6E6", stroke="#FFFFFF", strokeWidth=0.4)
+        .encode(tooltip=alt.Tooltip("properties.name:N", title="country"))
+    )
+
+
+def _spread(df: pd.DataFrame, step: float = 0.4) -> pd.DataFrame:
+    """``map_latitude``/``map_longitude``: points sharing a place are spread on a small ring around it.
+
+    The ring's radius grows with the points on it (1 + ``step`` degrees per point); the
+    stated ``latitude``/``longitude`` stay as they are."""
+    df = df.copy()
+    lat, lon = df["latitude"].astype(float), df["longitude"].astype(float)
+    k = df.groupby([lat, lon]).cumcount()
+    n = df.groupby([lat, lon])["latitude"].transform("size")
+    angle = 2 * math.pi * k / n
+    ring = (n > 1).astype(float) * (1 + step * n)
+    df["map_latitude"] = lat + ring * angle.map(math.sin)
+    df["map_longitude"] = lon + ring * angle.map(math.cos)
+    return df
+
+
+def incident_map(located: pd.DataFrame, title: str = "Where the surveillance was used") -> alt.TopLevelMixin:
+    """The incidents on a world map, coloured by use, with every competing figure in the tooltip.
+
+    ``located``: :func:`rbclab.analyse.incident_places`.  An incident is drawn where its place
+    is (``level`` says how closely: a city, the first of several places, a region at its
+    capital, a country at its capital); incidents at the same point are spread on a small ring.
+    """
+    df = _spread(located)
+    df["start"] = df["start_date"].dt.strftime("%Y-%m-%d").astype("string")
+    df["figures"] = df["figures"].fillna("no figure recorded")
+    uses = list(df["use"].value_counts().index)
+    points = (
+        alt.Chart(_data(df))
+        .mark_circle(size=110, opacity=0.9, stroke="#FFFFFF", strokeWidth=0.8)
+        .encode(
+            longitude="map_longitude:Q",
+            latitude="map_latitude:Q",
+            color=alt.Color(
+                "use:N",
+                scale=alt.Scale(domain=uses, range=PALETTE[: len(uses)]),
+                legend=alt.Legend(title="Used for", orient="bottom", columns=2, labelLimit=320),
+            ),
+            tooltip=[
+                alt.Tooltip("title:N"),
+                alt.Tooltip("place:N"),
+                alt.Tooltip("country:N"),
+                alt.Tooltip("level:N", title="drawn at"),
+                alt.Tooltip("located_at:N", title="point"),
+                alt.Tooltip("start:N", title="from"),
+                alt.Tooltip("use:N"),
+                alt.Tooltip("figures:N", title="figures (every claim)"),
+            ],
+        )
+    )
+    per_country = df.groupby("country").size().sort_values(ascending=False)
+    desc = "; ".join(f"{c}: {n}" for c, n in per_country.items())
+    return (
+        alt.layer(_basemap(), points)
+        .project(PROJECTION)
+        .properties(
+            title=alt.Title(title, subtitle="country-wide incidents drawn at the capital; same-place points spread"),
+            description=f"World map of {len(df)} incidents by country ({desc}), coloured by use.",
+            width=620,
+            height=340,
+        )
+    )
+
+
+def city_map(flagged: pd.DataFrame, edition: int, title: str | None = None) -> alt.TopLevelMixin:
+    """One edition of the most-surveilled-cities ranking on a world map: circles sized by cameras
+    per 1,000 people, flagged rows in vermillion with their flags in the tooltip.
+
+    ``flagged``: :func:`rbclab.analyse.city_places` (the flagged ranking with coordinates).
+    Cities ranked without a value are drawn as small hollow circles.
+    """
+    df = flagged[flagged["edition"] == edition].copy()
+    if df.empty:
+        raise ValueError(f"no rows for edition {edition}")
+    df["status"] = df["flags"].notna().map({True: "flagged", False: "consistent"})
+    df["flag_text"] = df["flags"].fillna("none")
+    df["size_value"] = df["cameras_per_1000"].fillna(0)
+    points = (
+        alt.Chart(_data(df))
+        .mark_circle(opacity=0.75, stroke="#555555", strokeWidth=0.5)
+        .encode(
+            longitude="longitude:Q",
+            latitude="latitude:Q",
+            size=alt.Size(
+                "size_value:Q",
+                scale=alt.Scale(range=[20, 900]),
+                legend=alt.Legend(title="cameras per 1,000 people", orient="bottom"),
+            ),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=["consistent", "flagged"], range=[PALETTE[0], PALETTE[5]]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[
+                "rank:Q",
+                "city:N",
+                "country:N",
+                alt.Tooltip("cameras_per_1000:Q", title="stated per 1,000"),
+                alt.Tooltip("computed_per_1000:Q", title="cameras / population x 1,000"),
+                alt.Tooltip("flag_text:N", title="flags"),
+            ],
+        )
+    )
+    flagged_rows = df[df["flags"].notna()]
+    desc = "; ".join(f"{r.rank}. {r.city}: {r.flags}" for r in flagged_rows.itertuples()) or "no inconsistencies"
+    return (
+        alt.layer(_basemap(), points)
+        .project(PROJECTION)
+        .properties(
+            title=alt.Title(
+                title or f"Most-surveilled cities on the map, Comparitech {edition} edition",
+                subtitle="circle area: cameras per 1,000 people as stated; vermillion: flagged",
+            ),
+            description=f"World map of {len(df)} ranked cities in the {edition} edition. Flags: {desc}.",
+            width=620,
+            height=340,
+        )
     )
