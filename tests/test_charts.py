@@ -203,7 +203,9 @@ def test_outcome_explorer_filters_without_a_kernel(tables):
     filters = [t["filter"] for t in spec.get("transform", []) if "filter" in t]
     assert any("lead_ncp_choice" in f and "cases_choice" in f for f in filters)
     known = tables["ncp_cases"]["date_submitted"].notna().sum()
-    assert len(_values(spec)) == known
+    rows = _values(spec)
+    assert sum(r["cases"] for r in rows) == known  # counted, one row per year, NCP, kind and outcome
+    assert len({(r["year"], r["lead_ncp"], r["cases_kind"], r["outcome"]) for r in rows}) == len(rows) < known
     # the filter, run by Vega itself, draws one bar per year and outcome of the chosen NCP's cases only
     import vl_convert as vlc
 
@@ -235,9 +237,16 @@ def test_duration_distribution_spec():
     tf = rl.stage_timeframes(rl.case_stages(rl.load_cases()))
     spec = charts.duration_distribution(tf).to_dict()
     units = list(_walk(spec))
-    assert [_mark(u) for u in units] == ["boxplot", "tick", "tick"]
-    assert len(_values(spec, units[1])) == len(tf)
-    limits = {r["stage"]: r["min"] for r in _values(spec, units[2])}
+    assert [_mark(u) for u in units] == ["bar", "tick", "tick", "tick"]
+    known = tf[tf["days"].notna()]
+    ticks = _values(spec, units[2])
+    assert sum(r["cases"] for r in ticks) == len(known)  # every duration, same-day ones counted on one tick
+    assert len(ticks) == known.groupby(["stage", "days"]).ngroups
+    box = {r["stage"]: r for r in _values(spec, units[0])}
+    conclusion = known.loc[known["stage"] == "Conclusion", "days"]
+    assert box["Conclusion"]["median"] == conclusion.median()
+    assert (box["Conclusion"]["q1"], box["Conclusion"]["q3"]) == (conclusion.quantile(0.25), conclusion.quantile(0.75))
+    limits = {r["stage"]: r["min"] for r in _values(spec, units[3])}
     assert limits["Conclusion"] == tf.loc[tf["stage"] == "Conclusion", "timeframe_days"].min()
 
 
@@ -414,3 +423,17 @@ def test_city_map_keeps_the_flags(tables):
     assert points["encoding"]["color"]["scale"]["range"][1] == charts.PALETTE[5]
     with pytest.raises(ValueError, match="no rows"):
         charts.city_map(located, 1999)
+
+
+def test_explorer_and_durations_stay_the_same_size_at_ten_times_the_cases(tmp_path):
+    from rbclab.synth import make_package
+
+    big = rl.load_package(make_package(tmp_path / "x10", scale=10))
+    small = rl.load_package()
+    for build in (
+        lambda t: charts.outcome_explorer(t["ncp_cases"]),
+        lambda t: charts.duration_distribution(rl.stage_timeframes(rl.case_stages(t["ncp_cases"]))),
+    ):
+        big_rows = sum(len(u["data"]["values"]) for u in _walk(build(big).to_dict()) if "data" in u)
+        small_rows = sum(len(u["data"]["values"]) for u in _walk(build(small).to_dict()) if "data" in u)
+        assert big_rows == small_rows  # the copies repeat years, NCPs, outcomes and durations

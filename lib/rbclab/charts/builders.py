@@ -309,7 +309,8 @@ def share_intervals(
 def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of submission") -> alt.TopLevelMixin:
     """Cases per year of submission, coloured by outcome, filtered by a lead-NCP menu and a
     surveillance/ICT switch.  The controls are Vega parameters: they work in a static page
-    without a kernel."""
+    without a kernel.  The data is counted first (one row per year, lead NCP, kind of case and
+    outcome), so the spec grows with the combinations, not with the cases."""
     df = pd.DataFrame(
         {
             "case_id": cases["case_id"],
@@ -324,6 +325,13 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
         }
     )
     df = df[df["year"].notna()]
+    n_cases = len(df)
+    df = (
+        df.groupby(["year", "lead_ncp", "cases_kind", "outcome"], observed=True, dropna=False)
+        .size()
+        .rename("cases")
+        .reset_index()
+    )
     df["outcome_rank"] = df["outcome"].map({o: i for i, o in enumerate(OUTCOME_COLOURS)})
     ncps = sorted(df["lead_ncp"].dropna().unique())
     ncp = alt.param(
@@ -340,7 +348,7 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
         .mark_bar()
         .encode(
             x=alt.X("year:O", title="year of submission"),
-            y=alt.Y("count():Q", title="cases"),
+            y=alt.Y("sum(cases):Q", title="cases"),
             color=alt.Color(
                 "outcome:N",
                 scale=_scale(OUTCOME_COLOURS),
@@ -348,7 +356,7 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
             ),
             order=alt.Order("outcome_rank:Q"),
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-            tooltip=[alt.Tooltip("year:O"), alt.Tooltip("outcome:N"), alt.Tooltip("count():Q", title="cases")],
+            tooltip=[alt.Tooltip("year:O"), alt.Tooltip("outcome:N"), alt.Tooltip("sum(cases):Q", title="cases")],
         )
         .add_params(ncp, kind, pick)
         .transform_filter(
@@ -359,7 +367,7 @@ def outcome_explorer(cases: pd.DataFrame, title: str = "Outcomes by year of subm
     return chart.properties(
         title=alt.Title(title, subtitle="choose a lead NCP and a kind of case below the chart"),
         description=(
-            f"Bar chart of {len(df)} cases with a known submission year, {df['year'].min()} to {df['year'].max()},"
+            f"Bar chart of {n_cases} cases with a known submission year, {df['year'].min()} to {df['year'].max()},"
             " by outcome; a menu filters by lead NCP and a switch by surveillance/ICT cases."
         ),
         width=560,
@@ -433,37 +441,54 @@ def acceptance_rates(
 
 
 def duration_distribution(timeframes: pd.DataFrame, title: str = "How long NCPs take") -> alt.TopLevelMixin:
-    """Every case's days to initial assessment and to conclusion (one tick per case, a box for the
-    quartiles) with a dashed rule at the shortest indicative timeframe in days.
+    """Every case's days to initial assessment and to conclusion (one tick per duration, a box for
+    the quartiles and a white median) with a dashed tick at the shortest indicative timeframe.
 
-    ``timeframes``: :func:`rbclab.analyse.stage_timeframes` for many cases.
+    ``timeframes``: :func:`rbclab.analyse.stage_timeframes` for many cases.  Quartiles are
+    computed here and cases with the same duration share one tick (its tooltip counts them),
+    so the spec grows with the distinct durations, not with the cases.
     """
     df = timeframes[["case_id", "title", "lead_ncp", "stage", "days", "timeframe_days", "within"]].copy()
-    df["lead_ncp"] = df["lead_ncp"].astype("string")
+    df = df[df["days"].notna()]
     order = list(dict.fromkeys(df["stage"]))
     limits = df.groupby("stage", sort=False)["timeframe_days"].agg(["min", "max"]).reset_index()
     limits["label"] = "timeframe: " + limits["min"].astype("string") + "-" + limits["max"].astype("string") + " days"
-    y = alt.Y("stage:N", sort=order, title=None)
-    box = (
-        alt.Chart(_data(df))
-        .mark_boxplot(extent=0, size=28, opacity=0.35, color=PALETTE[0], outliers=False)
-        .encode(y=y, x=alt.X("days:Q", title="days from receipt of the submission"))
+    days = df.groupby("stage", sort=False)["days"]
+    quartiles = pd.DataFrame(
+        {"q1": days.quantile(0.25), "median": days.median(), "q3": days.quantile(0.75), "cases": days.count()}
+    ).reset_index()
+    ticks_df = (
+        df.groupby(["stage", "days"], sort=False)
+        .agg(cases=("case_id", "size"), example=("title", "first"))
+        .reset_index()
     )
+    y = alt.Y("stage:N", sort=order, title=None)
+    x = alt.X("days:Q", title="days from receipt of the submission")
+    box = (
+        alt.Chart(_data(quartiles))
+        .mark_bar(size=28, opacity=0.35, color=PALETTE[0])
+        .encode(
+            y=y,
+            x=alt.X("q1:Q", title="days from receipt of the submission"),
+            x2="q3:Q",
+            tooltip=["stage:N", "cases:Q", "q1:Q", "median:Q", "q3:Q"],
+        )
+    )
+    median = alt.Chart(_data(quartiles)).mark_tick(color="#FFFFFF", thickness=2, size=28).encode(y=y, x="median:Q")
     ticks = (
-        alt.Chart(_data(df))
+        alt.Chart(_data(ticks_df))
         .mark_tick(opacity=0.6, color=PALETTE[0], thickness=1.5)
-        .encode(y=y, x="days:Q", tooltip=["title:N", "lead_ncp:N", "stage:N", "days:Q"])
+        .encode(y=y, x=x, tooltip=["stage:N", "days:Q", "cases:Q", alt.Tooltip("example:N", title="e.g.")])
     )
     rule = (
         alt.Chart(_data(limits))
         .mark_tick(color=PALETTE[5], thickness=3, size=40, strokeDash=[4, 2])
         .encode(y=y, x="min:Q", tooltip=["stage:N", "label:N"])
     )
-    n = df.groupby("stage", sort=False)["days"].agg(["count", "median"])
-    desc = "; ".join(f"{s}: {int(r['count'])} cases, median {r['median']:.0f} days" for s, r in n.iterrows())
-    return alt.layer(box, ticks, rule).properties(
+    desc = "; ".join(f"{r.stage}: {r.cases} cases, median {r.median:.0f} days" for r in quartiles.itertuples())
+    return alt.layer(box, median, ticks, rule).properties(
         title=alt.Title(
-            title, subtitle="one tick per case with both dates known to the day; red tick: indicative timeframe"
+            title, subtitle="one tick per duration (cases with both dates known to the day); red tick: timeframe"
         ),
         description=f"Strip and box plot of stage durations. {desc}.",
         width=560,
