@@ -9,7 +9,7 @@ import pytest
 
 import rbclab as rl
 from rbclab.analyse import coverage, coverage_markdown
-from rbclab.taxonomy import CODES, OUTCOMES, derive_outcome, id_prefixes
+from rbclab.taxonomy import CODES, OECD_ID_EXCEPTIONS, OUTCOMES, derive_outcome, oecd_id_fits
 
 README = Path(__file__).resolve().parents[1] / "data" / "README.md"
 DATES = ["date_submitted", "date_initial_assessment", "date_concluded"]
@@ -34,8 +34,18 @@ def test_no_duplicate_ids(cases):
 
 def test_oecd_id_prefix_matches_the_lead_ncp(cases):
     rows = cases.dropna(subset=["oecd_id"])
-    bad = [(o, n) for o, n in zip(rows["oecd_id"], rows["lead_ncp"].astype(str)) if o[:2] not in id_prefixes(n)]
+    bad = [(o, n) for o, n in zip(rows["oecd_id"], rows["lead_ncp"].astype(str)) if not oecd_id_fits(o, n)]
     assert not bad
+
+
+def test_each_excused_oecd_id_is_the_oecd_page_read(cases):
+    sources = rl.load_sources().set_index("source_id")
+    for oecd_id, ncp in OECD_ID_EXCEPTIONS.items():
+        case = cases[cases["oecd_id"] == oecd_id]
+        assert case["lead_ncp"].astype(str).tolist() == [ncp]
+        url = sources.at[f"oecd-db-{oecd_id}", "url"]
+        assert url.endswith(f"/database/instances/{oecd_id}.htm")
+        assert f"oecd-db-{oecd_id}" in case["source_ids"].item()
 
 
 def test_every_case_cites_a_known_source(cases):

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from csvio import read, write  # noqa: E402
 
-from rbclab.taxonomy import id_prefixes  # noqa: E402
+from rbclab.taxonomy import oecd_id_fits  # noqa: E402
 from rbclab.values import partial_date, split_list  # noqa: E402
 
 DATES = ("date_submitted", "date_initial_assessment", "date_concluded")
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         top = any(kinds[s] in TOP_KINDS for s in sids)
         if kind == "fill" and not case[field] and sids:
             if field == "oecd_id":
-                if value in oecd_ids or counted.get(value, 0) > 1 or value[:2] not in id_prefixes(case["lead_ncp"]):
+                if value in oecd_ids or counted.get(value, 0) > 1 or not oecd_id_fits(value, case["lead_ncp"]):
                     print(f"skip {p['case_id']} oecd_id {value}: taken, proposed twice, or prefix of another NCP")
                     continue
                 oecd_ids.add(value)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .read import RawPackage
 from .schema import INTEGER, Add
-from .taxonomy import CODES, code_conflicts, derive_outcome, id_prefixes
+from .taxonomy import CODES, code_conflicts, derive_outcome, id_prefixes, oecd_id_fits
 from .values import partial_date, split_list
 
 EARLIEST_CASE_YEAR = 2000
@@ -157,10 +157,10 @@ def case_date_range(raw: RawPackage, add: Add) -> None:
 
 @rule("id-prefix")
 def oecd_id_prefix(raw: RawPackage, add: Add) -> None:
-    """An OECD id starts with the lead NCP's two-letter code."""
+    """An OECD id starts with the lead NCP's two-letter code (two ids the OECD writes otherwise are listed)."""
     for num, r in rows(raw, "ncp_cases", "oecd_id", "lead_ncp"):
         codes = id_prefixes(r["lead_ncp"])
-        if r["oecd_id"] and codes and r["oecd_id"][:2] not in codes:
+        if r["oecd_id"] and not oecd_id_fits(r["oecd_id"], r["lead_ncp"]):
             add(
                 _res(raw, "ncp_cases"),
                 num,

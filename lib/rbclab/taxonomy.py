@@ -320,14 +320,27 @@ NCP_CODES: dict[str, str] = {
     "United States": "us",
     "Uruguay": "uy",
 }
-#: Other prefixes the OECD database uses for some NCPs' instances (ke0018 is a Korean-led case).
-NCP_CODE_ALIASES: dict[str, tuple[str, ...]] = {"Korea": ("ke",)}
+#: OECD ids whose prefix is not their lead NCP's code, each as the OECD database writes it
+#: (its page is ``database/instances/<id>.htm``, source rows ``oecd-db-<id>``): two
+#: Korean-led cases filed under Kenya's ``ke``.  Only these ids are excused, never a prefix.
+OECD_ID_EXCEPTIONS: dict[str, str] = {"ke0018": "Korea", "ke0020": "Korea"}
 
 
 def id_prefixes(ncp: str) -> tuple[str, ...]:
-    """Every OECD id prefix that may stand for ``ncp`` (empty if the NCP is unknown)."""
+    """The OECD id prefix of ``ncp`` (empty if the NCP is unknown)."""
     code = NCP_CODES.get(ncp)
-    return ((code, *NCP_CODE_ALIASES.get(ncp, ()))) if code else ()
+    return (code,) if code else ()
+
+
+def oecd_id_fits(oecd_id: str, ncp: str) -> bool:
+    """Whether ``oecd_id`` may belong to a case led by ``ncp``: its prefix is the NCP's code,
+    or it is one of :data:`OECD_ID_EXCEPTIONS` for that NCP (or the NCP has no known code).
+
+    >>> oecd_id_fits("se0009", "Sweden"), oecd_id_fits("ke0018", "Korea"), oecd_id_fits("ke0019", "Korea")
+    (True, True, False)
+    """
+    codes = id_prefixes(ncp)
+    return not codes or oecd_id[:2] in codes or OECD_ID_EXCEPTIONS.get(oecd_id) == ncp
 
 
 #: Chapters of the Guidelines under one English name each (2011/2023 wording).
