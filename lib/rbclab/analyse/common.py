@@ -85,6 +85,8 @@ def wilson_interval(k, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
     (0.4636, 0.5947)
     >>> [float(x) for x in wilson_interval(0, 5)[1].round(4).ravel()]
     [0.4345]
+    >>> [float(x) for x in (*wilson_interval(0, 69), *wilson_interval(69, 69))]  # exact at the ends
+    [0.0, 0.05273..., 0.9472..., 1.0]
     """
     k = np.asarray(k, dtype=float)
     n = np.asarray(n, dtype=float)
@@ -94,6 +96,8 @@ def wilson_interval(k, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
         low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    # the ends are exact at 0 and n (rounding can leave centre - half a hair above 0)
+    low, high = np.where(k == 0, 0.0, low), np.where(k == n, 1.0, high)
     low = np.where(n > 0, low, np.nan)
     high = np.where(n > 0, high, np.nan)
     return low, high
