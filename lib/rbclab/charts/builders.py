@@ -755,6 +755,25 @@ def vendor_links(links: pd.DataFrame, title: str = "Vendors: incidents, NCP case
     )
 
 
+#: Tooltip fields shared by the city ranking and the city map.
+_CITY_TOOLTIP = [
+    "rank:Q",
+    "city:N",
+    "country:N",
+    alt.Tooltip("cameras_per_1000:Q", title="stated per 1,000"),
+    alt.Tooltip("computed_per_1000:Q", title="cameras / population x 1,000"),
+]
+
+
+def _city_status() -> alt.Color:
+    """Consistent rows in blue, flagged ones in vermillion (the city ranking and the city map)."""
+    return alt.Color(
+        "status:N",
+        scale=alt.Scale(domain=["consistent", "flagged"], range=[PALETTE[0], PALETTE[5]]),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+
+
 def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) -> alt.TopLevelMixin:
     """One edition of the most-surveilled-cities ranking: cameras per 1,000 people by rank, with
     flagged rows in vermillion and their flags written beside the bar.
@@ -785,17 +804,9 @@ def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) 
     base = alt.Chart(_data(df)).encode(y=y)
     bars = base.mark_bar(height=14).encode(
         x=alt.X("cameras_per_1000:Q", title="cameras per 1,000 people (as stated)"),
-        color=alt.Color(
-            "status:N",
-            scale=alt.Scale(domain=["consistent", "flagged"], range=[PALETTE[0], PALETTE[5]]),
-            legend=alt.Legend(title=None, orient="bottom"),
-        ),
+        color=_city_status(),
         tooltip=[
-            "rank:Q",
-            "city:N",
-            "country:N",
-            alt.Tooltip("cameras_per_1000:Q", title="stated per 1,000"),
-            alt.Tooltip("computed_per_1000:Q", title="cameras / population x 1,000"),
+            *_CITY_TOOLTIP,
             alt.Tooltip("cameras:Q", format=","),
             alt.Tooltip("population:Q", format=","),
             "flags:N",
@@ -960,19 +971,8 @@ def city_map(flagged: pd.DataFrame, edition: int, title: str | None = None) -> a
                 scale=alt.Scale(range=[20, 900]),
                 legend=alt.Legend(title="cameras per 1,000 people", orient="bottom"),
             ),
-            color=alt.Color(
-                "status:N",
-                scale=alt.Scale(domain=["consistent", "flagged"], range=[PALETTE[0], PALETTE[5]]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            tooltip=[
-                "rank:Q",
-                "city:N",
-                "country:N",
-                alt.Tooltip("cameras_per_1000:Q", title="stated per 1,000"),
-                alt.Tooltip("computed_per_1000:Q", title="cameras / population x 1,000"),
-                alt.Tooltip("flag_text:N", title="flags"),
-            ],
+            color=_city_status(),
+            tooltip=[*_CITY_TOOLTIP, alt.Tooltip("flag_text:N", title="flags")],
         )
     )
     flagged_rows = df[df["flags"].notna()]
