@@ -157,7 +157,7 @@ def case_date_range(raw: RawPackage, add: Add) -> None:
 
 @rule("id-prefix")
 def oecd_id_prefix(raw: RawPackage, add: Add) -> None:
-    """An OECD id starts with the lead NCP's two-letter code (two ids the OECD writes otherwise are listed)."""
+    """An OECD id starts with the lead NCP's two-letter code (the few ids the OECD writes otherwise are listed)."""
     for num, r in rows(raw, "ncp_cases", "oecd_id", "lead_ncp"):
         codes = id_prefixes(r["lead_ncp"])
         if r["oecd_id"] and not oecd_id_fits(r["oecd_id"], r["lead_ncp"]):

@@ -321,9 +321,9 @@ NCP_CODES: dict[str, str] = {
     "Uruguay": "uy",
 }
 #: OECD ids whose prefix is not their lead NCP's code, each as the OECD database writes it
-#: (its page is ``database/instances/<id>.htm``, source rows ``oecd-db-<id>``): two
+#: (its page is ``database/instances/<id>.htm``, source rows ``oecd-db-<id>``): three
 #: Korean-led cases filed under Kenya's ``ke``.  Only these ids are excused, never a prefix.
-OECD_ID_EXCEPTIONS: dict[str, str] = {"ke0018": "Korea", "ke0020": "Korea"}
+OECD_ID_EXCEPTIONS: dict[str, str] = {"ke0015": "Korea", "ke0018": "Korea", "ke0020": "Korea"}
 
 
 def id_prefixes(ncp: str) -> tuple[str, ...]:
