@@ -281,7 +281,8 @@ def published_comparison(cases: pd.DataFrame, published: pd.DataFrame) -> pd.Dat
     rows = []
     for record in published.to_dict("records"):
         p = SimpleNamespace(**{str(k): v for k, v in record.items()})
-        scope = _non_date_scope(cases, p, themes)
+        in_scope = _non_date_scope(cases, p, themes)
+        scope = in_scope.copy()
         dated = pd.Series(True, index=cases.index)
         if pd.notna(p.submitted_from) or pd.notna(p.submitted_until):
             submitted = cases["date_submitted"]
@@ -295,7 +296,7 @@ def published_comparison(cases: pd.DataFrame, published: pd.DataFrame) -> pd.Dat
             # an open case has no conclusion date to miss
             dated = (concluded.notna() | (cases["outcome"].astype("string") == "in progress")) & dated
             scope &= concluded.dt.year == p.concluded_in
-        missing = int((_non_date_scope(cases, p, themes) & ~dated).sum())
+        missing = int((in_scope & ~dated).sum())
         scope &= dated
         if p.measure == "percent":
             if pd.notna(p.theme):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -873,11 +874,16 @@ BASEMAP = Path(__file__).parent / "basemap" / "world_110m.geojson"
 PROJECTION: Final = "equalEarth"
 
 
+@functools.lru_cache(maxsize=1)
+def _countries() -> list[dict]:
+    """The features of :data:`BASEMAP`, read once per process."""
+    return json.loads(BASEMAP.read_text(encoding="utf-8"))["features"]
+
+
 def _basemap() -> alt.Chart:
     """Countries in light grey, from :data:`BASEMAP` (embedded in the spec: no request at draw time)."""
-    geo = json.loads(BASEMAP.read_text(encoding="utf-8"))
     return (
-        alt.Chart(alt.Data(values=geo["features"]))
+        alt.Chart(alt.Data(values=_countries()))
         .mark_geoshape(fill="#E6E6E6", stroke="#FFFFFF", strokeWidth=0.4)
         .encode(tooltip=alt.Tooltip("properties.name:N", title="country"))
     )
