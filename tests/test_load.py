@@ -89,3 +89,19 @@ def test_public_functions_have_numpydoc_sections():
         if "Returns\n-------" not in doc:
             missing.append(f"{name}: Returns")
     assert missing == []
+
+
+def test_changing_a_loaded_frame_never_changes_the_next_load():
+    first = rl.load_package()
+    cases = first["ncp_cases"]
+    case_id = cases["case_id"].iloc[0]
+    cases.loc[cases.index[0], "case_id"] = "changed"
+    cases["title"] = "changed"
+    first["sources"].pop("url")
+    again = rl.load_package()
+    assert again["ncp_cases"]["case_id"].iloc[0] == case_id
+    assert (again["ncp_cases"]["title"] != "changed").all()
+    assert "url" in again["sources"].columns
+    table = rl.load_table("ncp_cases")
+    table.iloc[0, 0] = "changed"
+    assert rl.load_table("ncp_cases").iloc[0, 0] == case_id

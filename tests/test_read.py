@@ -127,3 +127,65 @@ def test_duplicate_header_names_are_a_problem(pkg):
     cols[1] = cols[0]
     path.write_text(",".join(cols) + "\n" + rest, encoding="utf-8")
     assert "duplicate-column" in [p.code for p in rl.validate_package(pkg).problems]
+
+
+# --------------------------------------------------------------------------- the two readers agree
+
+import csv  # noqa: E402
+import io  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from rbclab.read import _header, _read_fast, _read_strict  # noqa: E402
+
+_cell = st.one_of(st.text(max_size=8), st.sampled_from(['"', '""', ",", "\n", "\r\n", "\r", " ", 'a"b', ""]))
+
+
+def _csv_text(rows: list[list[str]], newline: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows(rows)
+    return buf.getvalue()
+
+
+def _both(text: str):
+    data = text.encode("utf-8")
+    header = _header(data)
+    fast = _read_fast(data, header, min_bytes=0) if header and len(set(header)) == len(header) else None
+    strict, problems, _ = _read_strict("t", "t.csv", text, data)
+    return fast, strict, problems
+
+
+def _agree(fast, strict, problems) -> None:
+    if fast is None:
+        return  # left to the strict reader
+    table, blank = fast
+    assert strict is not None and {p.code for p in problems} <= {"blank-row"}
+    assert table.header == strict.header
+    assert table.columns == strict.columns
+    assert table.numbers == strict.numbers
+    assert blank == [p.row for p in problems]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    width=st.integers(1, 4),
+    cells=st.lists(st.lists(_cell, min_size=4, max_size=4), min_size=1, max_size=6),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+def test_the_fast_reader_reads_well_formed_csv_as_the_strict_one(width, cells, newline):
+    rows = [[f"c{i}" for i in range(width)]] + [r[:width] for r in cells]
+    _agree(*_both(_csv_text(rows, newline)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(st.lists(_cell, min_size=3, max_size=3), min_size=1, max_size=5),
+    cut=st.integers(0, 400),
+    junk=st.sampled_from(['"', '"x', 'x"', ",", "\n", "\n\n", ",,\n", '""', '"\n"', "\r"]),
+)
+def test_on_broken_csv_the_fast_reader_agrees_or_leaves_it_to_the_strict_one(cells, cut, junk):
+    text = _csv_text([["a", "b", "c"], *cells], "\n")
+    at = min(cut, len(text))
+    broken = text[:at] + junk + text[at:]
+    _agree(*_both(broken))

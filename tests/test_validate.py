@@ -437,3 +437,23 @@ def test_data_hash_writes_what_validation_checks(hashed_pkg, capsys):
     assert main(["data", "hash", str(hashed_pkg)]) == 0
     assert "vendors" in capsys.readouterr().out
     assert rl.validate_package(hashed_pkg).ok
+
+
+def test_the_duplicate_case_rule_names_the_first_row_each_case_clashes_with():
+    from rbclab.read import RawPackage, Table
+    from rbclab.rules import duplicate_cases
+
+    cols = ["case_id", "oecd_id", "lead_ncp", "date_submitted", "enterprises"]
+    rows = [
+        ["a", "se0001", "Sweden", "2020-01-02", "Axis AB"],
+        ["b", "se0002", "Sweden", "2020-01-02", "AXIS  ab"],  # two OECD records: not a duplicate
+        ["c", "", "Sweden", "2020-01-02", "Axis A.B."],  # no id: clashes with the first row
+        ["d", "se0002", "Sweden", "2020-01-02", "axis ab"],  # same id as b (row 3), before c (row 4)
+        ["e", "se0003", "Sweden", "2020-01-03", "Axis AB"],  # another day
+        ["f", "", "Sweden", "2020-01", "Axis AB"],  # a month only: never compared
+    ]
+    raw = RawPackage(Path("."), {"resources": [{"name": "ncp_cases", "path": "ncp_cases.csv"}]})
+    raw.tables["ncp_cases"] = Table.from_rows(cols, rows, list(range(2, 2 + len(rows))))
+    found = []
+    duplicate_cases(raw, lambda res, row, fld, value, message, code: found.append((value, message)))
+    assert [(v, m.split("row ")[1].split(" ")[0]) for v, m in found] == [("c", "2"), ("d", "3")]

@@ -25,8 +25,10 @@ names every problem (file, row, field, value).  No row is dropped or coerced.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -45,32 +47,61 @@ PRECISIONS = pd.CategoricalDtype(["day", "month", "year"])
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
 
 
+def _per_value(values: list[str], convert: Callable[[str], Any]) -> list[Any]:
+    """``convert`` applied to each distinct value once, then looked up for every cell."""
+    seen = {v: convert(v) for v in set(values)}
+    return [seen[v] for v in values]
+
+
+_NAT = np.iinfo(np.int64).min
+_EPOCH = 719_163  # date(1970, 1, 1).toordinal()
+
+
+def _partial_days(v: str) -> tuple[int, int]:
+    """Days since 1970-01-01 of the period's first day (NaT when empty) and the precision's code."""
+    parsed = partial_date(v) if v else None
+    if parsed is None:
+        return _NAT, -1
+    return parsed[0].toordinal() - _EPOCH, _PRECISION_CODE[parsed[2]]
+
+
+@lru_cache(maxsize=256)
+def _categories(cats: tuple[str, ...]) -> pd.CategoricalDtype:
+    """The dtype of an enum field (made once per distinct list of categories)."""
+    return pd.CategoricalDtype(list(cats))
+
+
 def _cast_table(res: dict, table: Table) -> pd.DataFrame:
     columns: dict[str, object] = {}
     for field in res["schema"]["fields"]:
         name = field["name"]
-        i = table.header.index(name)
-        values = [row[i] for row in table.rows]
+        values = table.columns[name]
         ftype = field.get("type", "string")
         enum = field.get("constraints", {}).get("enum")
         if field.get("rbclab:partialDate"):
-            parsed = [partial_date(v) if v else None for v in values]
-            days = np.array([p[0].isoformat() if p else "NaT" for p in parsed], dtype="datetime64[D]")
+            parsed = _per_value(values, _partial_days)
+            days = np.array([p[0] for p in parsed], dtype=np.int64).view("datetime64[D]")
             columns[name] = days.astype("datetime64[ns]")
-            codes = np.array([_PRECISION_CODE[p[2]] if p else -1 for p in parsed], dtype=np.int8)
+            codes = np.array([p[1] for p in parsed], dtype=np.int8)
             columns[f"{name}_precision"] = pd.Categorical.from_codes(codes, dtype=PRECISIONS)
         elif ftype == "integer":
-            columns[name] = pd.array([int(v) if v else None for v in values], dtype="Int64")
+            columns[name] = pd.array(_per_value(values, lambda v: int(v) if v else None), dtype="Int64")
         elif ftype == "number":
-            columns[name] = pd.array([float(v) if v else None for v in values], dtype="Float64")
+            columns[name] = pd.array(_per_value(values, lambda v: float(v) if v else None), dtype="Float64")
         elif ftype == "boolean":
-            true = set(field.get("trueValues", ["true"]))
-            columns[name] = pd.array([(v in true) if v else None for v in values], dtype="boolean")
+            true = frozenset(field.get("trueValues", ["true"]))
+            flags = _per_value(values, true.__contains__)
+            flags = [flag if v else None for flag, v in zip(flags, values)]
+            columns[name] = pd.array(flags, dtype="boolean")
         elif enum is not None:
-            cats = [str(c) for c in enum]
-            columns[name] = pd.Categorical([v if v else None for v in values], categories=cats)
+            cats = tuple(str(c) for c in enum)
+            code_of = {c: i for i, c in enumerate(cats)}
+            cat_codes = np.array([code_of.get(v, -1) for v in values], dtype=np.int32)
+            columns[name] = pd.Categorical.from_codes(cat_codes, dtype=_categories(cats))
         else:
-            columns[name] = pd.array(np.array([v if v else pd.NA for v in values], dtype=object), dtype=STRING)
+            cells = np.array(values, dtype=object)
+            cells[cells == ""] = pd.NA
+            columns[name] = pd.array(cells, dtype=STRING)
     return pd.DataFrame(columns)
 
 
@@ -85,11 +116,29 @@ def _load_all_cached(root: str, signature: tuple) -> dict[str, pd.DataFrame]:
 
 
 def _load_all(root: Path) -> dict[str, pd.DataFrame]:
-    raw: RawPackage = read_package(root)
-    problems = check(raw)
-    if problems:
-        raise DataPackageError(problems, root)
-    return {res["name"]: _cast_table(res, raw.tables[res["name"]]) for res in raw.descriptor["resources"]}
+    with _no_cyclic_gc():
+        raw: RawPackage = read_package(root)
+        problems = check(raw)
+        if problems:
+            raise DataPackageError(problems, root)
+        return {res["name"]: _cast_table(res, raw.tables[res["name"]]) for res in raw.descriptor["resources"]}
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cycle collector while a package is read and checked.
+
+    Reading makes millions of small objects (cells, row keys) and no reference cycles; the
+    collector would otherwise walk the growing heap again and again.  Memory is still freed
+    by reference counting; the collector's state is restored afterwards.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:
@@ -116,7 +165,8 @@ def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFram
     """
     root = resolve(path).resolve()
     tables = _load_all_cached(str(root), _signature(root))
-    return {name: frame.copy() for name, frame in tables.items()}
+    # pandas copies on write: a shallow copy is enough for the cache never to see a change
+    return {name: frame.copy(deep=False) for name, frame in tables.items()}
 
 
 def load_table(name: str, path: str | os.PathLike | None = None) -> pd.DataFrame:

@@ -20,6 +20,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -115,6 +116,8 @@ class RawPackage:
     problems: list[Problem] = field(default_factory=list)
     #: the bytes of each table's file as read (for the ``bytes`` and ``hash`` checks)
     file_bytes: dict[str, bytes] = field(default_factory=dict)
+    #: values the checks work out from the tables once and share (tables are not changed after reading)
+    derived: dict[str, object] = field(default_factory=dict, repr=False)
 
     def resource(self, name: str) -> dict:
         for res in self.descriptor.get("resources", []):
@@ -189,38 +192,57 @@ def read_descriptor(root: Path) -> tuple[dict, list[Problem]]:
 
 @dataclass
 class Table:
-    """A CSV table as text: its header and its rows (lists of strings), as stored."""
+    """A CSV table as text: its header and its cells, column by column, exactly as stored."""
 
     header: list[str]
-    rows: list[list[str]]
+    columns: dict[str, list[str]]
     numbers: list[int]  # row number of each row in the file (header = 1)
+    _distinct: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_rows(cls, header: list[str], rows: list[list[str]], numbers: list[int]) -> Table:
+        """A table from its rows (lists of cells in header order)."""
+        cells = list(zip(*rows)) if rows else [()] * len(header)
+        return cls(header, {h: list(col) for h, col in zip(header, cells)}, numbers)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.numbers)
 
     def column(self, name: str) -> list[str]:
-        i = self.header.index(name)
-        return [r[i] for r in self.rows]
+        """The cells of one column, top to bottom."""
+        return self.columns[name]
+
+    def distinct(self, name: str) -> frozenset[str]:
+        """The distinct cells of one column (worked out once: a table is not changed after reading)."""
+        found = self._distinct.get(name)
+        if found is None:
+            found = self._distinct[name] = frozenset(self.columns[name])
+        return found
+
+    def has_repeats(self, names: list[str]) -> bool:
+        """True when two rows hold the same cells in the named columns."""
+        if len(names) == 1:
+            return len(self.distinct(names[0])) < len(self)
+        return len(set(zip(*(self.columns[n] for n in names)))) < len(self)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The cells row by row, in header order (built on each call: prefer :meth:`column`)."""
+        return [list(r) for r in zip(*(self.columns[h] for h in self.header))]
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 def _max_depth(text: str) -> int:
     """Deepest nesting of brackets in a JSON text (strings skipped), without recursion."""
     depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for ch in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif ch in "]}":
+        else:
             depth -= 1
     return deepest
 
@@ -257,12 +279,21 @@ def read_table(root: Path, res: dict) -> tuple[Table | None, list[Problem], byte
     if not path.is_file():
         return None, [Problem(name, None, None, None, f"file not found: {rel}", "missing-file", rel)], None
     data = path.read_bytes()
-    if not data.strip():
+    if not data or data.isspace():
         return (
             None,
             [Problem(name, None, None, None, "file is empty: expected a header row and data rows", "empty-file", rel)],
             data,
         )
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    header = _header(body)
+    if header is not None:
+        if len(set(header)) < len(header):
+            return None, [_duplicate_column(name, rel, header)], data
+        fast = _read_fast(body, header)
+        if fast is not None:
+            table, blank = fast
+            return table, [Problem(name, n, None, None, "blank row", "blank-row", rel) for n in blank], data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -283,7 +314,120 @@ def read_table(root: Path, res: dict) -> tuple[Table | None, list[Problem], byte
             ],
             data,
         )
-    text = text.removeprefix("\ufeff")
+    return _read_strict(name, rel, text.removeprefix("\ufeff"), data)
+
+
+def _duplicate_column(name: str, rel: str, header: list[str]) -> Problem:
+    dup = next(h for h in header if header.count(h) > 1)
+    return Problem(name, 1, dup, None, "column name appears twice in the header", "duplicate-column", rel)
+
+
+#: How much of a file is decoded to find its header before the whole file is read.
+_HEADER_BYTES = 1 << 16
+
+
+def _header(body: bytes) -> list[str] | None:
+    """The first record of a CSV file's bytes, or ``None`` when that takes more than a look at its start.
+
+    ``None`` (a bad byte, a malformed or very long header) leaves the file to the strict reader.
+    """
+    prefix = body[:_HEADER_BYTES]
+    try:
+        head = prefix.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(prefix) - 4:
+            return None
+        head = prefix[: exc.start].decode("utf-8")  # the cut fell inside a character
+    records = csv.reader(io.StringIO(head, newline=""), strict=True)
+    try:
+        first = next(records, None)
+        complete = len(prefix) == len(body) or next(records, None) is not None
+    except csv.Error:
+        return None
+    return first if first and complete else None
+
+
+def _quotes_are_plain(body: bytes) -> bool:
+    """True when every ``"`` opens a field, closes one, or doubles a quote inside one.
+
+    That is the only quoting the strict reader accepts and every CSV parser reads alike; a
+    file with any other quote (a stray quote inside an unquoted cell, text after a closing
+    quote, a quote left open) is read by the strict reader, which names the line.
+    """
+    import numpy as np
+
+    if b'"' not in body:
+        return True
+    chars = np.frombuffer(body, dtype=np.uint8)
+    # found a block at a time: one comparison over a large file would first allocate its size
+    step = 1 << 20
+    hits = np.empty(min(step, len(chars)), dtype=bool)
+    found = []
+    for start in range(0, len(chars), step):
+        block = chars[start : start + step]
+        np.equal(block, 34, out=hits[: len(block)])
+        found.append(np.flatnonzero(hits[: len(block)]) + start)
+    quotes = np.concatenate(found)
+    if len(quotes) % 2:
+        return False
+    boundary = np.zeros(256, dtype=bool)
+    boundary[[44, 13, 10, 34]] = True  # , CR LF "
+    opening, closing = quotes[0::2], quotes[1::2]
+    if not (boundary[chars[np.maximum(opening - 1, 0)]] | (opening == 0)).all():
+        return False
+    return bool((boundary[chars[np.minimum(closing + 1, len(chars) - 1)]] | (closing == len(chars) - 1)).all())
+
+
+#: Files smaller than this are read by the strict reader: for them it is the quicker of the two.
+_FAST_FROM_BYTES = 32 * 1024
+
+
+def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES) -> tuple[Table, list[int]] | None:
+    """Read a CSV file's cells with pyarrow's parser; ``None`` to leave it to the strict reader.
+
+    ``None`` when pyarrow is not installed, for a small file, when the quoting is not plain (see
+    :func:`_quotes_are_plain`), or when pyarrow finds anything wrong (a row of another width,
+    a cell longer than its block): the strict reader then reads the file and names the
+    problem.  Returns the table and the row numbers of blank rows (left out of the table).
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:
+        return None
+    if len(body) < min_bytes or not _quotes_are_plain(body):
+        return None
+    try:
+        arrow = pacsv.read_csv(
+            pa.py_buffer(body),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if arrow.column_names != header:
+        return None
+    columns = {h: arrow.column(i).to_pylist() for i, h in enumerate(header)}
+    table = Table(header, columns, list(range(2, arrow.num_rows + 2)))
+    # a blank row has every cell empty: only possible if every column has an empty cell
+    if not header or not all("" in columns[h] for h in header):
+        return table, []
+    first = columns[header[0]]
+    blank = {i for i, v in enumerate(first) if v == "" and all(columns[h][i] == "" for h in header)}
+    if not blank:
+        return table, []
+    keep = [i for i in range(len(first)) if i not in blank]
+    kept = Table(header, {h: [col[i] for i in keep] for h, col in columns.items()}, [i + 2 for i in keep])
+    return kept, sorted(i + 2 for i in blank)
+
+
+def _read_strict(name: str, rel: str, text: str, data: bytes) -> tuple[Table | None, list[Problem], bytes | None]:
+    """Read a CSV text with the csv module in strict mode, naming the line of any malformed record."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     try:
@@ -306,14 +450,15 @@ def read_table(root: Path, res: dict) -> tuple[Table | None, list[Problem], byte
             ],
             data,
         )
-    header, body = records[0], records[1:]
-    if len(set(header)) < len(header):
-        dup = next(h for h in header if header.count(h) > 1)
+    if not records:
         return (
             None,
-            [Problem(name, 1, dup, None, "column name appears twice in the header", "duplicate-column", rel)],
+            [Problem(name, None, None, None, "file is empty: expected a header row and data rows", "empty-file", rel)],
             data,
         )
+    header, body = records[0], records[1:]
+    if len(set(header)) < len(header):
+        return None, [_duplicate_column(name, rel, header)], data
     problems, rows, numbers = [], [], []
     width = len(header)
     for i, row in enumerate(body):
@@ -329,7 +474,7 @@ def read_table(root: Path, res: dict) -> tuple[Table | None, list[Problem], byte
             problems.append(
                 Problem(name, i + 2, None, None, f"row has {len(row)} cells, the header has {width}", "cell-count", rel)
             )
-    return Table(header, rows, numbers), problems, data
+    return Table.from_rows(header, rows, numbers), problems, data
 
 
 def read_package(path: str | os.PathLike | None = None) -> RawPackage:

@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from .read import RawPackage
 from .schema import INTEGER, Add
@@ -54,20 +55,48 @@ def rows(raw: RawPackage, name: str, *cols: str) -> Iterator[tuple[int, dict[str
     table = raw.tables.get(name)
     if table is None or not all(c in table.header for c in cols):
         return
-    idx = [table.header.index(c) for c in cols]
-    for row, num in zip(table.rows, table.numbers):
-        yield num, dict(zip(cols, (row[i] for i in idx)))
+    for num, *cells in zip(table.numbers, *(table.columns[c] for c in cols)):
+        yield num, dict(zip(cols, cells))
+
+
+#: What a rule finds in one combination of cells: (field, value, message, code) each.
+Findings = list[tuple[str, str, str, str]]
+
+
+def each_distinct(raw: RawPackage, add: Add, name: str, cols: tuple[str, ...], judge: Callable[..., Findings]) -> None:
+    """Judge every distinct combination of a table's named cells once; report on each row that has it.
+
+    ``judge`` gets the cells as a dict and returns its findings; they are reported on every
+    row holding that combination, in row order.  A rule over a few columns with repeated
+    values (codes, dates, names) so costs one call per distinct value, not one per row.
+    """
+    table = raw.tables.get(name)
+    if table is None or not all(c in table.header for c in cols):
+        return
+    keys = list(zip(*(table.columns[c] for c in cols)))
+    found = {}
+    for key in set(keys):
+        findings = judge(dict(zip(cols, key)))
+        if findings:
+            found[key] = findings
+    if not found:
+        return
+    res = _res(raw, name)
+    for key, num in zip(keys, table.numbers):
+        for fld, value, message, code in found.get(key, ()):
+            add(res, num, fld, value, message, code)
 
 
 def _res(raw: RawPackage, name: str) -> dict:
     return raw.resource(name)
 
 
-def _order(raw: RawPackage, add: Add, table: str, num: int, r: dict[str, str], a: str, b: str) -> None:
+def _order(r: dict[str, str], a: str, b: str) -> Findings:
     da, db = partial_date(r[a]), partial_date(r[b])
     # a partial date is a period: it is out of order only if it starts after the other ends
     if da and db and da[0] > db[1]:
-        add(_res(raw, table), num, b, f"{r[a]} > {r[b]}", f"{b} is before {a}", "date-order")
+        return [(b, f"{r[a]} > {r[b]}", f"{b} is before {a}", "date-order")]
+    return []
 
 
 # ----------------------------------------------------------------------------- package
@@ -115,9 +144,18 @@ def resource_integrity(raw: RawPackage, add: Add) -> None:
 @rule("source-location")
 def source_location(raw: RawPackage, add: Add) -> None:
     """A source needs a URL or a file name."""
-    for num, r in rows(raw, "sources", "url", "file"):
-        if not r["url"] and not r["file"]:
-            add(_res(raw, "sources"), num, "url", "", "a source needs a url or a file name", "source-location")
+    table = raw.tables.get("sources")
+    if table is None or "url" not in table.header or "" not in table.distinct("url"):
+        return  # every source has a url
+    each_distinct(
+        raw,
+        add,
+        "sources",
+        ("url", "file"),
+        lambda r: (
+            [] if r["url"] or r["file"] else [("url", "", "a source needs a url or a file name", "source-location")]
+        ),
+    )
 
 
 # ----------------------------------------------------------------------------- cases
@@ -128,82 +166,121 @@ _CASE_DATES = ("date_submitted", "date_initial_assessment", "date_concluded")
 @rule("date-order")
 def case_date_order(raw: RawPackage, add: Add) -> None:
     """A case is submitted, then assessed, then concluded (partial dates as periods)."""
-    for num, r in rows(raw, "ncp_cases", *_CASE_DATES):
-        _order(raw, add, "ncp_cases", num, r, "date_submitted", "date_initial_assessment")
-        _order(raw, add, "ncp_cases", num, r, "date_initial_assessment", "date_concluded")
+
+    def judge(r: dict[str, str]) -> Findings:
+        found = _order(r, "date_submitted", "date_initial_assessment")
+        found += _order(r, "date_initial_assessment", "date_concluded")
         if not r["date_initial_assessment"]:
-            _order(raw, add, "ncp_cases", num, r, "date_submitted", "date_concluded")
+            found += _order(r, "date_submitted", "date_concluded")
+        return found
+
+    each_distinct(raw, add, "ncp_cases", _CASE_DATES, judge)
 
 
 @rule("date-range")
 def case_date_range(raw: RawPackage, add: Add) -> None:
     """A case's dates fall between 2000 (the procedure's start) and today."""
     today = _dt.date.today()
-    for num, r in rows(raw, "ncp_cases", *_CASE_DATES):
+    table = raw.tables.get("ncp_cases")
+    if table is None or not all(c in table.header for c in _CASE_DATES):
+        return
+
+    def judge(value: str) -> str | None:
+        d = partial_date(value)
+        if d and d[0] > today:
+            return "date is in the future"
+        if d and d[0].year < EARLIEST_CASE_YEAR:
+            return f"date before {EARLIEST_CASE_YEAR}, when the NCP procedure began"
+        return None
+
+    bad = {c: {v: m for v in table.distinct(c) if (m := judge(v))} for c in _CASE_DATES}
+    if not any(bad.values()):
+        return
+    for i, num in enumerate(table.numbers):
         for c in _CASE_DATES:
-            d = partial_date(r[c])
-            if d and d[0] > today:
-                add(_res(raw, "ncp_cases"), num, c, r[c], "date is in the future", "date-range")
-            if d and d[0].year < EARLIEST_CASE_YEAR:
-                add(
-                    _res(raw, "ncp_cases"),
-                    num,
-                    c,
-                    r[c],
-                    f"date before {EARLIEST_CASE_YEAR}, when the NCP procedure began",
-                    "date-range",
-                )
+            message = bad[c].get(table.columns[c][i])
+            if message:
+                add(_res(raw, "ncp_cases"), num, c, table.columns[c][i], message, "date-range")
 
 
 @rule("id-prefix")
 def oecd_id_prefix(raw: RawPackage, add: Add) -> None:
     """An OECD id starts with the lead NCP's two-letter code (the few ids the OECD writes otherwise are listed)."""
-    for num, r in rows(raw, "ncp_cases", "oecd_id", "lead_ncp"):
-        codes = id_prefixes(r["lead_ncp"])
-        if r["oecd_id"] and not oecd_id_fits(r["oecd_id"], r["lead_ncp"]):
-            add(
-                _res(raw, "ncp_cases"),
-                num,
+
+    def judge(r: dict[str, str]) -> Findings:
+        if not r["oecd_id"] or oecd_id_fits(r["oecd_id"], r["lead_ncp"]):
+            return []
+        code = id_prefixes(r["lead_ncp"])[0]
+        return [
+            (
                 "oecd_id",
                 r["oecd_id"],
-                f"OECD id prefix does not match the lead NCP {r['lead_ncp']} ('{codes[0]}')",
+                f"OECD id prefix does not match the lead NCP {r['lead_ncp']} ('{code}')",
                 "id-prefix",
             )
+        ]
+
+    each_distinct(raw, add, "ncp_cases", ("oecd_id", "lead_ncp"), judge)
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _name_key(name: str) -> str:
+    """``name`` lower-cased with everything but the letters a-z and digits removed."""
+    return _NOT_ALNUM.sub("", name.lower())
 
 
 @rule("duplicate-case")
 def duplicate_cases(raw: RawPackage, add: Add) -> None:
     """No two cases share lead NCP, day of submission and enterprise (unless two OECD records)."""
-    seen: dict[tuple, list[tuple[int, str]]] = {}
-    for num, r in rows(raw, "ncp_cases", "case_id", "oecd_id", "lead_ncp", "date_submitted", "enterprises"):
-        if not r["enterprises"] or len(r["date_submitted"]) != 10:
+    table = raw.tables.get("ncp_cases")
+    cols = ("case_id", "oecd_id", "lead_ncp", "date_submitted", "enterprises")
+    if table is None or not all(c in table.header for c in cols):
+        return
+    # per key: the first row of all, the first with no OECD id, and the first of each OECD id
+    first: dict[tuple, tuple[int, int | None, dict[str, int]]] = {}
+    names = {name: _name_key(name) for name in set(table.columns["enterprises"])}
+    for num, case_id, oecd_id, ncp, date, enterprises in zip(table.numbers, *(table.columns[c] for c in cols)):
+        if not enterprises or len(date) != 10:
             continue
-        key = (r["lead_ncp"], r["date_submitted"], re.sub(r"[^a-z0-9]+", "", r["enterprises"].lower()))
-        clash = [n for n, oid in seen.get(key, []) if not (oid and r["oecd_id"] and oid != r["oecd_id"])]
-        if clash:
-            add(
-                _res(raw, "ncp_cases"),
-                num,
-                "case_id",
-                r["case_id"],
-                f"likely duplicate of the case at row {clash[0]} (same lead NCP, submission date and enterprise)",
-                "duplicate-case",
-            )
-        seen.setdefault(key, []).append((num, r["oecd_id"]))
+        key = (ncp, date, names[enterprises])
+        if key in first:
+            any_row, no_id_row, by_id = first[key]
+            # two rows clash unless both have OECD ids and the ids differ
+            clash = any_row if not oecd_id else min((n for n in (no_id_row, by_id.get(oecd_id)) if n), default=None)
+            if clash:
+                add(
+                    _res(raw, "ncp_cases"),
+                    num,
+                    "case_id",
+                    case_id,
+                    f"likely duplicate of the case at row {clash} (same lead NCP, submission date and enterprise)",
+                    "duplicate-case",
+                )
+        else:
+            first[key] = (num, None, {})
+        any_row, no_id_row, by_id = first[key]
+        if not oecd_id and no_id_row is None:
+            first[key] = (any_row, num, by_id)
+        elif oecd_id:
+            by_id.setdefault(oecd_id, num)
 
 
 @rule("undated-id")
 def undated_id(raw: RawPackage, add: Add) -> None:
     """A case id says ``undated`` only when the submission date is unknown, else its year."""
-    for num, r in rows(raw, "ncp_cases", "case_id", "date_submitted"):
-        part = r["case_id"][3:7] if len(r["case_id"]) > 7 else ""
-        if part == "unda" and r["date_submitted"]:
+    table = raw.tables.get("ncp_cases")
+    if table is None or not {"case_id", "date_submitted"} <= set(table.header):
+        return
+    for case_id, date, num in zip(table.columns["case_id"], table.columns["date_submitted"], table.numbers):
+        if date and len(case_id) > 7 and case_id[3:7] == "unda":
             add(
                 _res(raw, "ncp_cases"),
                 num,
                 "case_id",
-                r["case_id"],
-                f"id says undated, but date_submitted is {r['date_submitted']}",
+                case_id,
+                f"id says undated, but date_submitted is {date}",
                 "undated-id",
             )
 
@@ -211,8 +288,15 @@ def undated_id(raw: RawPackage, add: Add) -> None:
 # ----------------------------------------------------------------------------- coded outcomes
 
 
-def _codes(raw: RawPackage) -> dict[str, tuple[int, dict[str, str]]]:
-    return {r["case_id"]: (num, r) for num, r in rows(raw, "case_outcomes", "case_id", *CODES)}
+def _codes(raw: RawPackage) -> dict[str, tuple[str, ...]]:
+    """Each coded case's codes, in the order of :data:`CODES` (the last row of a repeated id)."""
+    if "codes" not in raw.derived:
+        table = raw.tables.get("case_outcomes")
+        if table is None or not all(c in table.header for c in ("case_id", *CODES)):
+            raw.derived["codes"] = {}
+        else:
+            raw.derived["codes"] = dict(zip(table.columns["case_id"], zip(*(table.columns[d] for d in CODES))))
+    return cast(dict[str, tuple[str, ...]], raw.derived["codes"])
 
 
 @rule("outcome-missing")
@@ -221,16 +305,12 @@ def every_case_coded(raw: RawPackage, add: Add) -> None:
     if "case_outcomes" not in raw.tables:
         return
     coded = _codes(raw)
-    for num, r in rows(raw, "ncp_cases", "case_id"):
-        if r["case_id"] not in coded:
-            add(
-                _res(raw, "ncp_cases"),
-                num,
-                "case_id",
-                r["case_id"],
-                "case has no row in case_outcomes",
-                "outcome-missing",
-            )
+    table = raw.tables.get("ncp_cases")
+    if table is None or "case_id" not in table.header or not set(table.columns["case_id"]) - set(coded):
+        return
+    for case_id, num in zip(table.columns["case_id"], table.numbers):
+        if case_id not in coded:
+            add(_res(raw, "ncp_cases"), num, "case_id", case_id, "case has no row in case_outcomes", "outcome-missing")
 
 
 @rule("outcome-rule")
@@ -239,16 +319,22 @@ def outcome_follows_codes(raw: RawPackage, add: Add) -> None:
     coded = _codes(raw)
     if not coded:
         return
-    for num, r in rows(raw, "ncp_cases", "case_id", "outcome", "outcome_rule"):
-        if r["case_id"] not in coded:
+    derived = {codes: derive_outcome(dict(zip(CODES, codes))) for codes in set(coded.values())}
+    table = raw.tables.get("ncp_cases")
+    cols = ("case_id", "outcome", "outcome_rule")
+    if table is None or not all(c in table.header for c in cols):
+        return
+    for num, case_id, stated, stated_rule in zip(table.numbers, *(table.columns[c] for c in cols)):
+        codes = coded.get(case_id)
+        if codes is None:
             continue
-        outcome, rule_name = derive_outcome(coded[r["case_id"]][1])
-        if (r["outcome"], r["outcome_rule"]) != (outcome, rule_name):
+        outcome, rule_name = derived[codes]
+        if (stated, stated_rule) != (outcome, rule_name):
             add(
                 _res(raw, "ncp_cases"),
                 num,
                 "outcome",
-                f"{r['outcome']} / {r['outcome_rule']}",
+                f"{stated} / {stated_rule}",
                 f"does not follow from the case's codes: the rule gives '{outcome}' / '{rule_name}'",
                 "outcome-rule",
             )
@@ -257,49 +343,64 @@ def outcome_follows_codes(raw: RawPackage, add: Add) -> None:
 @rule("code-conflict")
 def codes_agree(raw: RawPackage, add: Add) -> None:
     """A case's codes do not contradict each other (e.g. an agreement needs good offices held)."""
-    for num, r in _codes(raw).values():
-        for dim, message in code_conflicts(r):
-            add(_res(raw, "case_outcomes"), num, dim, r[dim], message, "code-conflict")
+
+    if not any(code_conflicts(dict(zip(CODES, codes))) for codes in set(_codes(raw).values())):
+        return  # no combination of codes in the table contradicts itself
+
+    def judge(r: dict[str, str]) -> Findings:
+        return [(dim, r[dim], message, "code-conflict") for dim, message in code_conflicts(r)]
+
+    each_distinct(raw, add, "case_outcomes", tuple(CODES), judge)
 
 
 @rule("code-evidence")
 def codes_have_evidence(raw: RawPackage, add: Add) -> None:
     """Every code has its evidence; a known code cites its page as ``[n]``, the n-th of ``source_ids``."""
-    cols = [c for d in CODES for c in (d, f"{d}_evidence")]
-    for num, r in rows(raw, "case_outcomes", "case_id", "source_ids", *cols):
-        n_sources = len(split_list(r["source_ids"]))
+    table = raw.tables.get("case_outcomes")
+    cols = ["source_ids", *(c for d in CODES for c in (d, f"{d}_evidence"))]
+    if table is None or not all(c in table.header for c in cols):
+        return
+    n_sources = [len(split_list(v)) for v in table.columns["source_ids"]]
+    found: dict[str, dict[tuple[str, str, int], Findings]] = {}
+    for dim in CODES:
+        keys = set(zip(table.columns[f"{dim}_evidence"], table.columns[dim], n_sources))
+        found[dim] = {key: f for key in keys if (f := _evidence_findings(dim, *key))}
+    if not any(found.values()):
+        return
+    res = _res(raw, "case_outcomes")
+    for i, num in enumerate(table.numbers):
         for dim in CODES:
-            text = r[f"{dim}_evidence"]
-            if not text.strip():
-                add(
-                    _res(raw, "case_outcomes"),
-                    num,
-                    f"{dim}_evidence",
-                    "",
-                    f"the code {dim} = {r[dim]!r} has no evidence",
-                    "code-evidence",
-                )
-                continue
-            refs = [int(n) for n in EVIDENCE_REF.findall(text)]
-            if not refs and r[dim] != "unknown":
-                add(
-                    _res(raw, "case_outcomes"),
-                    num,
-                    f"{dim}_evidence",
-                    text[:60],
-                    "evidence must cite its page as [n], the n-th of source_ids",
-                    "code-evidence",
-                )
-            bad = [n for n in refs if not 1 <= n <= n_sources]
-            if bad:
-                add(
-                    _res(raw, "case_outcomes"),
-                    num,
-                    f"{dim}_evidence",
-                    f"[{bad[0]}]",
-                    f"cites source [{bad[0]}] but the row has {n_sources} source id(s)",
-                    "code-evidence",
-                )
+            key = (table.columns[f"{dim}_evidence"][i], table.columns[dim][i], n_sources[i])
+            for fld, value, message, code in found[dim].get(key, ()):
+                add(res, num, fld, value, message, code)
+
+
+def _evidence_findings(dim: str, text: str, code: str, n_sources: int) -> Findings:
+    """What is wrong with one evidence cell of the code ``dim = code`` on a row of ``n_sources`` sources."""
+    if not text.strip():
+        return [(f"{dim}_evidence", "", f"the code {dim} = {code!r} has no evidence", "code-evidence")]
+    found: Findings = []
+    refs = [int(n) for n in EVIDENCE_REF.findall(text)]
+    if not refs and code != "unknown":
+        found.append(
+            (
+                f"{dim}_evidence",
+                text[:60],
+                "evidence must cite its page as [n], the n-th of source_ids",
+                "code-evidence",
+            )
+        )
+    bad = [n for n in refs if not 1 <= n <= n_sources]
+    if bad:
+        found.append(
+            (
+                f"{dim}_evidence",
+                f"[{bad[0]}]",
+                f"cites source [{bad[0]}] but the row has {n_sources} source id(s)",
+                "code-evidence",
+            )
+        )
+    return found
 
 
 # ----------------------------------------------------------------------------- events and claims
@@ -308,12 +409,13 @@ def codes_have_evidence(raw: RawPackage, add: Add) -> None:
 @rule("event-span")
 def events_in_case_span(raw: RawPackage, add: Add) -> None:
     """Events fall between a case's submission and conclusion (follow-ups may come after)."""
-    span = {
-        r["case_id"]: (partial_date(r["date_submitted"]), partial_date(r["date_concluded"]))
-        for _, r in rows(raw, "ncp_cases", "case_id", "date_submitted", "date_concluded")
-    }
-    if "case_events" not in raw.tables:
+    cases = raw.tables.get("ncp_cases")
+    if "case_events" not in raw.tables or cases is None:
         return
+    if not all(c in cases.header for c in ("case_id", "date_submitted", "date_concluded")):
+        return
+    dates = zip(cases.columns["date_submitted"], cases.columns["date_concluded"])
+    span = {case_id: (partial_date(a), partial_date(b)) for case_id, (a, b) in zip(cases.columns["case_id"], dates)}
     res = _res(raw, "case_events")
     for num, r in rows(raw, "case_events", "case_id", "date", "event_type"):
         d = partial_date(r["date"])
@@ -338,13 +440,13 @@ def claims_match_cases(raw: RawPackage, add: Add) -> None:
     if cases is None or "case_claims" not in raw.tables or "case_id" not in cases.header:
         return
     res = _res(raw, "case_claims")
-    col = {c: i for i, c in enumerate(cases.header)}
-    by_id = {row[col["case_id"]]: (num, row) for row, num in zip(cases.rows, cases.numbers)}
+    col = cases.columns
+    by_id = {case_id: i for i, case_id in enumerate(col["case_id"])}
     used: dict[tuple[str, str], int] = {}
     claimed: set[tuple[str, str]] = set()
     for num, r in rows(raw, "case_claims", "case_id", "field", "value", "used"):
-        case = by_id.get(r["case_id"], (None, None))[1]
-        if case is None or r["field"] not in col:
+        i = by_id.get(r["case_id"])
+        if i is None or r["field"] not in col:
             continue  # dangling ids and unknown fields are reported by the key and enum checks
         key = (r["case_id"], r["field"])
         claimed.add(key)
@@ -362,23 +464,23 @@ def claims_match_cases(raw: RawPackage, add: Add) -> None:
                 "claim-used-twice",
             )
         used[key] = num
-        if case[col[r["field"]]] != r["value"]:
+        if col[r["field"]][i] != r["value"]:
             add(
                 res,
                 num,
                 "value",
                 r["value"],
-                f"marked used, but ncp_cases has {r['field']} = {case[col[r['field']]]!r}",
+                f"marked used, but ncp_cases has {r['field']} = {col[r['field']][i]!r}",
                 "claim-used",
             )
     for case_id, name in sorted(claimed - set(used)):
-        num, case = by_id[case_id]
-        if case[col[name]]:
+        i = by_id[case_id]
+        if col[name][i]:
             add(
                 _res(raw, "ncp_cases"),
-                num,
+                cases.numbers[i],
                 name,
-                case[col[name]],
+                col[name][i],
                 "sources disagree on this field (see case_claims) but no claim is marked used for this value",
                 "claim-used",
             )
@@ -390,15 +492,15 @@ def claims_match_cases(raw: RawPackage, add: Add) -> None:
 @rule("date-order")
 def incident_date_order(raw: RawPackage, add: Add) -> None:
     """An incident ends no earlier than it starts."""
-    for num, r in rows(raw, "incidents", "start_date", "end_date"):
-        _order(raw, add, "incidents", num, r, "start_date", "end_date")
+    each_distinct(raw, add, "incidents", ("start_date", "end_date"), lambda r: _order(r, "start_date", "end_date"))
 
 
 @rule("range-order", "range-missing", "range-qualifier")
 def figure_ranges(raw: RawPackage, add: Add) -> None:
     """A figure's range has its high end above its value, and only a range has a high end."""
-    for num, r in rows(raw, "incident_figures", "value", "value_high", "qualifier"):
-        rf = _res(raw, "incident_figures")
+
+    def judge(r: dict[str, str]) -> Findings:
+        found: Findings = []
         has_hi = r["value_high"] != ""
         if (
             has_hi
@@ -406,25 +508,23 @@ def figure_ranges(raw: RawPackage, add: Add) -> None:
             and INTEGER.match(r["value"])
             and int(r["value_high"]) < int(r["value"])
         ):
-            add(
-                rf,
-                num,
-                "value_high",
-                r["value_high"],
-                f"high end of the range is below the value {r['value']}",
-                "range-order",
+            found.append(
+                ("value_high", r["value_high"], f"high end of the range is below the value {r['value']}", "range-order")
             )
         if r["qualifier"] == "range" and not has_hi:
-            add(rf, num, "value_high", "", "qualifier 'range' needs value_high", "range-missing")
+            found.append(("value_high", "", "qualifier 'range' needs value_high", "range-missing"))
         if r["qualifier"] != "range" and has_hi:
-            add(
-                rf,
-                num,
-                "qualifier",
-                r["qualifier"],
-                "value_high is given, so the qualifier must be 'range'",
-                "range-qualifier",
+            found.append(
+                (
+                    "qualifier",
+                    r["qualifier"],
+                    "value_high is given, so the qualifier must be 'range'",
+                    "range-qualifier",
+                )
             )
+        return found
+
+    each_distinct(raw, add, "incident_figures", ("value", "value_high", "qualifier"), judge)
 
 
 def check_rules(raw: RawPackage, add: Add) -> None:

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import filterfalse
 
 from .read import Problem, RawPackage, Table
-from .values import partial_date, split_list
+from .values import LIST_SEPARATOR, partial_date, split_list
 
 INTEGER = re.compile(r"^-?\d+$")
 
@@ -197,7 +198,33 @@ def check_header(res: dict, table: Table, add: Add) -> bool:
     return not missing
 
 
-def _verdicts(f: dict, distinct: set[str]) -> dict[str, list[tuple[str, str, str]]]:
+def _suspects(f: dict, distinct: frozenset[str]) -> frozenset[str] | set[str]:
+    """The distinct values that may fail a check of ``f``: a quick first pass, in C where it can be.
+
+    For text fields checked by ``required``, ``unique``, ``enum``, ``pattern`` and partial
+    dates, a value that is empty, outside the enum, not matching the pattern or not a real
+    date is a suspect; :func:`_verdicts` then says what is wrong with each.  Other fields
+    keep every value.
+    """
+    cons = f.get("constraints", {})
+    if (
+        f.get("type", "string") != "string"
+        or "rbclab:itemEnum" in f
+        or set(cons) - {"required", "unique", "pattern", "enum"}
+    ):
+        return distinct
+    rest = distinct - {""}
+    out = set(distinct - rest)
+    if "enum" in cons:
+        out |= rest - {str(v) for v in cons["enum"]}
+    if "pattern" in cons:
+        out.update(filterfalse(re.compile(cons["pattern"]).fullmatch, rest))
+    if f.get("rbclab:partialDate"):
+        out.update(filterfalse(partial_date, rest))
+    return out
+
+
+def _verdicts(f: dict, distinct: frozenset[str] | set[str]) -> dict[str, list[tuple[str, str, str]]]:
     """Problems of each distinct bad value: {value: [(shown value, message, code), ...]}."""
     cons = f.get("constraints", {})
     ftype = f.get("type", "string")
@@ -209,6 +236,11 @@ def _verdicts(f: dict, distinct: set[str]) -> dict[str, list[tuple[str, str, str
     item_enum = set(f["rbclab:itemEnum"]) if "rbclab:itemEnum" in f else None
     bools = set(f.get("trueValues", ["true"]) + f.get("falseValues", ["false"])) if ftype == "boolean" else None
     out: dict[str, list[tuple[str, str, str]]] = {}
+    if ftype == "string" and not set(cons) - {"required", "unique"} and not f.get("rbclab:partialDate"):
+        if item_enum is None:  # nothing to check but an empty required cell
+            if cons.get("required") and "" in distinct:
+                out[""] = [("", "required value is empty", "required")]
+            return out
     for v in distinct:
         found = []
         if v == "":
@@ -258,21 +290,35 @@ def _verdicts(f: dict, distinct: set[str]) -> dict[str, list[tuple[str, str, str
     return out
 
 
+def _plain(f: dict) -> bool:
+    """A text field whose only constraint, if any, is ``required``."""
+    return (
+        f.get("type", "string") == "string"
+        and not set(f.get("constraints", {})) - {"required"}
+        and not f.get("rbclab:partialDate")
+        and "rbclab:itemEnum" not in f
+    )
+
+
 def check_fields(res: dict, table: Table, add: Add) -> None:
     """Cell checks.  Each distinct value is checked once; rows are walked only to report."""
     for f in res["schema"]["fields"]:
         name = f["name"]
         if name not in table.header:
             continue
-        i = table.header.index(name)
-        values = [row[i] for row in table.rows]
-        verdicts = _verdicts(f, set(values))
+        values = table.columns[name]
+        if _plain(f):  # free text: only an empty required cell can be wrong, no need to hash every cell
+            verdicts = _verdicts(f, {""}) if "" in values else {}
+            check_unique = False
+        else:
+            distinct = table.distinct(name)
+            verdicts = _verdicts(f, _suspects(f, distinct))
+            check_unique = bool(f.get("constraints", {}).get("unique"))
         if verdicts:
             for v, num in zip(values, table.numbers):
                 for item, message, code in verdicts.get(v, ()):
                     add(res, num, name, item, message, code)
-        filled = [v for v in values if v]
-        if f.get("constraints", {}).get("unique") and len(set(filled)) < len(filled):
+        if check_unique and len(distinct - {""}) < len(values) - values.count(""):
             seen: dict[str, int] = {}
             for v, num in zip(values, table.numbers):
                 if v == "":
@@ -291,10 +337,11 @@ def check_primary_key(res: dict, table: Table, add: Add) -> None:
     pk = [pk] if isinstance(pk, str) else pk
     if not all(c in table.header for c in pk):
         return
-    idx = [table.header.index(c) for c in pk]
+    if not table.has_repeats(pk):
+        return
+    keys = list(zip(*(table.columns[c] for c in pk)))
     seen: dict[tuple, int] = {}
-    for row, num in zip(table.rows, table.numbers):
-        key = tuple(row[i] for i in idx)
+    for key, num in zip(keys, table.numbers):
         if key in seen:
             shown = ", ".join(f"{c}={k!r}" for c, k in zip(pk, key))
             add(
@@ -322,12 +369,17 @@ def check_foreign_keys(raw: RawPackage, res: dict, table: Table, add: Add) -> No
             or not all(c in target.header for c in ref_fields)
         ):
             continue
-        tidx = [target.header.index(c) for c in ref_fields]
-        keys = {tuple(r[i] for i in tidx) for r in target.rows}
-        idx = [table.header.index(c) for c in fields]
-        for row, num in zip(table.rows, table.numbers):
-            key = tuple(row[i] for i in idx)
-            if all(key) and key not in keys:
+        if len(fields) == 1:
+            single = table.distinct(fields[0]) - target.distinct(ref_fields[0]) - {""}
+            if not single:
+                continue
+        known = set(zip(*(target.columns[c] for c in ref_fields)))
+        keys = list(zip(*(table.columns[c] for c in fields)))
+        missing = {key for key in set(keys) - known if all(key)}
+        if not missing:
+            continue
+        for key, num in zip(keys, table.numbers):
+            if key in missing:
                 add(
                     res,
                     num,
@@ -343,15 +395,19 @@ def check_foreign_keys(raw: RawPackage, res: dict, table: Table, add: Add) -> No
         target = raw.tables.get(ref["resource"])
         if target is None or ref["field"] not in target.header:
             continue
-        known = set(target.column(ref["field"]))
-        i = table.header.index(f["name"])
+        items = target.distinct(ref["field"])
         sep = f.get("rbclab:listSeparator")
-        cells = {row[i] for row in table.rows}
-        if all(item in known for cell in cells for item in split_list(cell, sep)):
+        cells = table.columns[f["name"]]
+        distinct = table.distinct(f["name"]) - {""}
+        joiner = sep or LIST_SEPARATOR
+        if not distinct or {item.strip() for item in joiner.join(distinct).split(joiner)} <= items:
             continue
-        for row, num in zip(table.rows, table.numbers):
-            for item in split_list(row[i], sep):
-                if item not in known:
+        bad = {cell for cell in distinct if any(item not in items for item in split_list(cell, sep))}
+        for cell, num in zip(cells, table.numbers):
+            if cell not in bad:
+                continue
+            for item in split_list(cell, sep):
+                if item not in items:
                     add(
                         res,
                         num,
