@@ -344,3 +344,53 @@ def test_city_places_add_coordinates_and_name_a_missing_city():
     assert set(urumqi["located_at"]) == {"Ürümqi"}
     with pytest.raises(KeyError, match="Atlantis"):
         rl.city_places(flagged.assign(city="Atlantis"), rl.load_places())
+
+
+# --------------------------------------------------------------------------- counts that do not grow with the rows
+
+
+def test_incident_counts_count_every_incident_once_per_year_and_use():
+    from rbclab.analyse import incident_counts
+
+    tl = rl.incident_timeline(rl.load_incidents())
+    counts = incident_counts(tl)
+    assert counts["incidents"].sum() == len(tl)
+    assert len(counts) == tl.groupby([tl["start_date"].dt.year, "use"]).ngroups
+    assert counts["end_unknown"].sum() == tl["ongoing_or_unknown_end"].sum()
+    hijab = counts[(counts["year"] == 2024) & (counts["use"] == "enforcing hijab rules")].iloc[0]
+    assert hijab["incidents"] == 2 and hijab["end_unknown"] == 2
+    doubled = incident_counts(pd.concat([tl, tl.assign(incident_id=tl["incident_id"] + "-b")]))
+    assert len(doubled) == len(counts) and (doubled["incidents"] == 2 * counts["incidents"]).all()
+
+
+def test_incident_place_counts_count_every_incident_at_its_point():
+    from rbclab.analyse import incident_place_counts
+
+    located = rl.incident_places(rl.load_incidents(), rl.load_places())
+    counts = incident_place_counts(located)
+    assert counts["incidents"].sum() == len(located)
+    assert len(counts) == located.groupby(["located_at", "country", "use"]).ngroups
+    assert counts["incidents"].is_monotonic_decreasing
+    tehran = counts[(counts["located_at"] == "Tehran") & (counts["use"] == "identifying protesters")].iloc[0]
+    iran = located[(located["located_at"] == "Tehran") & (located["use"] == "identifying protesters")]
+    assert tehran["incidents"] == len(iran) and tehran["first_year"] == iran["start_date"].dt.year.min()
+    assert set(tehran["levels"].split(", ")) == set(iran["level"].astype(str))
+
+
+def test_sanction_and_link_counts_keep_the_totals():
+    from rbclab.analyse import sanction_counts, vendor_link_counts
+
+    t = rl.load_package()
+    table = rl.sanctions_table(t["sanctions"], t["vendors"])
+    counts = sanction_counts(table)
+    assert counts["measures"].sum() == table["date"].notna().sum()
+    assert (counts["month"].dt.day == 1).all()
+    entity = counts[counts["example"].str.contains("Entity List", regex=False)]
+    assert pd.Timestamp("2019-10-01") in set(entity["month"])
+    links = rl.vendor_links(t)
+    per_month = vendor_link_counts(links)
+    assert per_month["links"].sum() == links["date"].notna().sum()
+    hik = per_month[per_month["vendor"].str.startswith("Hangzhou Hikvision")]
+    assert hik["links"].sum() == ((links["vendor_id"] == "hikvision") & links["date"].notna()).sum()
+    doubled = vendor_link_counts(pd.concat([links, links]))
+    assert len(doubled) == len(per_month) and (doubled["links"] == 2 * per_month["links"]).all()

@@ -283,7 +283,17 @@ def test_incident_uses_spec(tables):
     spec = charts.incident_uses(tl).to_dict()
     (unit,) = _walk(spec)
     assert unit["encoding"]["y"]["field"] == "use" and unit["encoding"]["color"]["field"] == "country"
-    assert len(_values(spec)) == len(tl)
+    assert unit["encoding"]["x"] == {
+        "aggregate": "sum",
+        "field": "incidents",
+        "title": "incidents",
+        "type": "quantitative",
+    }
+    rows = _values(spec)  # counted: one row per use and country, the bars total every incident
+    assert sum(r["incidents"] for r in rows) == len(tl)
+    assert len({(r["use"], r["country"]) for r in rows}) == len(rows) == tl.groupby(["use", "country"]).ngroups
+    per_use = {u: sum(r["incidents"] for r in rows if r["use"] == u) for u in tl["use"]}
+    assert per_use == tl["use"].value_counts().to_dict()
 
 
 def test_sanctions_timeline_spec(tables):
@@ -437,3 +447,144 @@ def test_explorer_and_durations_stay_the_same_size_at_ten_times_the_cases(tmp_pa
         big_rows = sum(len(u["data"]["values"]) for u in _walk(build(big).to_dict()) if "data" in u)
         small_rows = sum(len(u["data"]["values"]) for u in _walk(build(small).to_dict()) if "data" in u)
         assert big_rows == small_rows  # the copies repeat years, NCPs, outcomes and durations
+
+
+# --------------------------------------------------------------------------- bounded specs
+
+
+@pytest.fixture(scope="module")
+def ten_times(tmp_path_factory):
+    from rbclab.synth import make_package
+
+    return rl.load_package(make_package(tmp_path_factory.mktemp("x10") / "x10", scale=10))
+
+
+def _spec_bytes(chart):
+    """Size of a chart's JSON spec, the shipped base map left out (it is the same at any scale)."""
+    import json
+
+    spec = chart.to_dict()
+    for unit in _walk(spec):
+        if _mark(unit) == "geoshape":
+            unit.pop("data", None)
+    return len(json.dumps(spec))
+
+
+def _subtitle(spec):
+    return spec["title"]["subtitle"]
+
+
+#: The builders whose data would grow with the rows, each built the way the notebooks build it.
+GROWING = {
+    "incident_timeline": lambda t: charts.incident_timeline(rl.incident_timeline(t["incidents"])),
+    "incident_uses": lambda t: charts.incident_uses(rl.incident_timeline(t["incidents"])),
+    "incident_map": lambda t: charts.incident_map(
+        rl.incident_places(t["incidents"], t["places"], t["incident_figures"])
+    ),
+    "sanctions_timeline": lambda t: charts.sanctions_timeline(rl.sanctions_table(t["sanctions"], t["vendors"])),
+    "vendor_links": lambda t: charts.vendor_links(rl.vendor_links(t)),
+    "city_ranking": lambda t: charts.city_ranking(rl.city_ranking_flags(t["surveilled_cities"]), 2020),
+    "city_ranking_2019": lambda t: charts.city_ranking(rl.city_ranking_flags(t["surveilled_cities"]), 2019),
+    "city_map": lambda t: charts.city_map(
+        rl.city_places(rl.city_ranking_flags(t["surveilled_cities"]), t["places"]), 2020
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GROWING))
+def test_spec_does_not_grow_with_ten_times_the_rows(tables, ten_times, name):
+    small, big = _spec_bytes(GROWING[name](tables)), _spec_bytes(GROWING[name](ten_times))
+    assert big <= 3 * small, (name, small, big)  # ten times the rows would make it about ten times larger
+
+
+@pytest.mark.parametrize("name", sorted(GROWING))
+def test_bundled_charts_draw_every_row_and_say_nothing_was_left_out(tables, name):
+    spec = GROWING[name](tables).to_dict()
+    subtitle = str(spec["title"].get("subtitle", "")) if isinstance(spec["title"], dict) else ""
+    assert "top " not in subtitle and "counted per" not in subtitle
+    assert "too many" not in spec["description"]
+
+
+def test_incident_timeline_counts_many_incidents_per_year_and_use(ten_times):
+    tl = rl.incident_timeline(ten_times["incidents"])
+    spec = charts.incident_timeline(tl).to_dict()
+    (unit,) = _walk(spec)
+    assert _mark(unit) == "bar" and unit["encoding"]["color"]["field"] == "use"
+    rows = _values(spec)
+    assert sum(r["incidents"] for r in rows) == len(tl)  # every incident counted once
+    assert len(rows) == tl.groupby([tl["start_date"].dt.year, "use"]).ngroups < len(tl)
+    assert f"{len(tl):,} incidents" in _subtitle(spec)
+    # the same colour for each use as the bundled timeline, drawn one row each
+    bundled = charts.incident_timeline(rl.incident_timeline(rl.load_incidents())).to_dict()
+    assert unit["encoding"]["color"]["scale"] == bundled["layer"][0]["encoding"]["color"]["scale"]
+
+
+def test_incident_timeline_keeps_one_row_per_incident_below_the_limit(tables):
+    tl = rl.incident_timeline(tables["incidents"])
+    spec = charts.incident_timeline(tl, max_incidents=len(tl)).to_dict()
+    assert [_mark(u) for u in _walk(spec)] == ["bar", "point"] and len(_values(spec)) == len(tl)
+    counted = charts.incident_timeline(tl, max_incidents=len(tl) - 1).to_dict()
+    assert sum(r["incidents"] for r in _values(counted)) == len(tl)
+
+
+def test_incident_map_counts_many_incidents_per_point_and_use(tables, ten_times):
+    located = rl.incident_places(ten_times["incidents"], ten_times["places"], ten_times["incident_figures"])
+    spec = charts.incident_map(located).to_dict()
+    land, points = _walk(spec)
+    assert _mark(land) == "geoshape" and points["encoding"]["size"]["field"] == "incidents"
+    rows = _values(spec, points)
+    assert sum(r["incidents"] for r in rows) == len(located)
+    assert len(rows) == located.groupby(["located_at", "country", "use"]).ngroups
+    assert (
+        points["encoding"]["color"]["scale"]
+        == next(u for u in _walk(GROWING["incident_map"](tables).to_dict()) if _mark(u) == "circle")["encoding"][
+            "color"
+        ]["scale"]
+    )
+    assert "counted per point and use" in _subtitle(spec)
+
+
+def test_vendor_charts_count_many_points_and_keep_the_totals(ten_times):
+    table = rl.sanctions_table(ten_times["sanctions"], ten_times["vendors"])
+    spec = charts.sanctions_timeline(table).to_dict()
+    rows = _values(spec)
+    assert sum(r["measures"] for r in rows) == len(table) and len(rows) < len(table)
+    assert f"{len(table):,} measures, counted per month" in _subtitle(spec)
+    links = rl.vendor_links(ten_times)
+    spec = charts.vendor_links(links).to_dict()
+    rows = _values(spec)
+    assert sum(r["links"] for r in rows) == links["date"].notna().sum() and len(rows) < len(links)
+    hik = sum(r["links"] for r in rows if r["vendor"].startswith("Hangzhou Hikvision"))
+    assert hik == (links["date"].notna() & links["vendor"].str.startswith("Hangzhou Hikvision")).sum()
+
+
+def test_vendor_charts_draw_the_vendors_with_most_rows_and_say_so(tables):
+    table = rl.sanctions_table(tables["sanctions"], tables["vendors"])
+    spec = charts.sanctions_timeline(table, max_vendors=3).to_dict()
+    most = table["vendor"].value_counts()
+    assert {r["vendor"] for r in _values(spec)} == set(most.index[:3])
+    assert len(_values(spec)) == most.iloc[:3].sum()
+    assert f"top 3 of {len(most)} vendors by number of measures" in _subtitle(spec)
+    links = rl.vendor_links(tables)
+    spec = charts.vendor_links(links, max_vendors=2).to_dict()
+    dated = links[links["date"].notna()]["vendor"].value_counts()
+    assert spec["encoding"]["y"]["sort"] == list(dated.index[:2])
+    assert len(_values(spec)) == dated.iloc[:2].sum()
+    assert f"top 2 of {len(dated)} vendors by number of links" in _subtitle(spec)
+
+
+def test_city_charts_draw_the_first_ranks_and_say_what_was_left_out(tables, ten_times):
+    flagged = rl.city_ranking_flags(ten_times["surveilled_cities"])
+    edition = flagged[flagged["edition"] == 2020]
+    spec = charts.city_ranking(flagged, 2020).to_dict()
+    rows = _values(spec)
+    assert [r["rank"] for r in rows] == sorted(edition["rank"])[:30]
+    below = edition.sort_values("rank").iloc[30:]
+    assert f"top 30 of {len(edition):,} ranked cities" in _subtitle(spec)
+    assert f"{below['flags'].notna().sum():,} flagged rows below rank {rows[-1]['rank']} not drawn" in _subtitle(spec)
+    located = rl.city_places(flagged, ten_times["places"])
+    _, points = _walk(charts.city_map(located, 2020, max_rows=25).to_dict())
+    assert len(_values(charts.city_map(located, 2020, max_rows=25).to_dict(), points)) == 25
+    small = rl.city_ranking_flags(tables["surveilled_cities"])
+    assert len(_values(charts.city_ranking(small, 2020, max_rows=5).to_dict())) == 5
+    assert len(_values(charts.city_ranking(small, 2020, max_rows=None).to_dict())) == 20

@@ -37,6 +37,8 @@ from .compare import (
 from .incidents import (
     competing_figures,
     figure_disagreements,
+    incident_counts,
+    incident_place_counts,
     incident_places,
     incident_timeline,
     incident_use,
@@ -52,7 +54,15 @@ from .procedure import (
     positions_side_by_side,
     stage_timeframes,
 )
-from .vendors import authority_group, city_places, city_ranking_flags, sanctions_table, vendor_links
+from .vendors import (
+    authority_group,
+    city_places,
+    city_ranking_flags,
+    sanction_counts,
+    sanctions_table,
+    vendor_link_counts,
+    vendor_links,
+)
 
 #: Names served by the statistics modules, imported on first use (they need scipy or
 #: lifelines only when called, but even their own code is not worth loading with ``import rbclab``).
@@ -119,6 +129,8 @@ __all__ = [
     "figure_disagreements",
     "follow_up_status",
     "follow_up_tracker",
+    "incident_counts",
+    "incident_place_counts",
     "incident_places",
     "incident_timeline",
     "incident_use",
@@ -127,12 +139,14 @@ __all__ = [
     "positions_side_by_side",
     "published_comparison",
     "published_markdown",
+    "sanction_counts",
     "sanctions_table",
     "similar_cases",
     "similarity",
     "stage_timeframes",
     "survival_curves",
     "survival_data",
+    "vendor_link_counts",
     "vendor_links",
     "wilson_interval",
 ]

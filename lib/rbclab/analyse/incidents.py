@@ -188,3 +188,75 @@ def incident_places(incidents: pd.DataFrame, places: pd.DataFrame, figures: pd.D
     text = _figure_text(figures) if figures is not None else pd.Series(dtype="string")
     out["figures"] = out["incident_id"].astype("string").map(text).astype("string")
     return out.reset_index(drop=True)
+
+
+def incident_counts(timeline: pd.DataFrame) -> pd.DataFrame:
+    """Incidents counted per year of start and use: a summary that does not grow with the incidents.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        :func:`incident_timeline` (needs ``start_date``, ``use``, ``title`` and
+        ``ongoing_or_unknown_end``).
+
+    Returns
+    -------
+    DataFrame
+        One row per year and use with at least one incident: ``year``, ``use``, ``incidents``,
+        ``end_unknown`` (of them, those still ongoing or whose end is not known) and
+        ``example`` (the title of the first to start), sorted by year and use.  Incidents
+        without a start date are left out.
+    """
+    df = timeline[timeline["start_date"].notna()]
+    df = df.assign(year=df["start_date"].dt.year.astype("Int64"), use=df["use"].astype("string"))
+    df = df.sort_values(["start_date", "incident_id"], kind="stable")
+    out = (
+        df.groupby(["year", "use"], sort=True)
+        .agg(
+            incidents=("incident_id", "size"),
+            end_unknown=("ongoing_or_unknown_end", "sum"),
+            example=("title", "first"),
+        )
+        .reset_index()
+    )
+    out["incidents"] = out["incidents"].astype("Int64")
+    out["end_unknown"] = out["end_unknown"].astype("Int64")
+    out["example"] = out["example"].astype("string")
+    return out
+
+
+def incident_place_counts(located: pd.DataFrame) -> pd.DataFrame:
+    """Incidents counted per point on the map and use (the summary of :func:`incident_places`).
+
+    Parameters
+    ----------
+    located : DataFrame
+        :func:`incident_places`.
+
+    Returns
+    -------
+    DataFrame
+        One row per point (``located_at``, ``country``, ``latitude``, ``longitude``) and
+        ``use``, with ``incidents``, ``levels`` (how closely the incidents there are located,
+        e.g. ``"city, country"``), ``first_year`` and ``last_year`` (of the starts) and
+        ``example`` (the title of the first to start); most incidents first.
+    """
+    keys = ["located_at", "country", "latitude", "longitude", "use"]
+    df = located.sort_values(["start_date", "incident_id"], kind="stable", na_position="last")
+    out = (
+        df.assign(year=df["start_date"].dt.year.astype("Int64"), level=df["level"].astype("string"))
+        .groupby(keys, sort=False, dropna=False)
+        .agg(
+            incidents=("incident_id", "size"),
+            levels=("level", lambda s: ", ".join(sorted(set(s.dropna())))),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+            example=("title", "first"),
+        )
+        .reset_index()
+    )
+    out["incidents"] = out["incidents"].astype("Int64")
+    for col in ("located_at", "country", "use", "levels", "example"):
+        out[col] = out[col].astype("string")
+    order = ["incidents", "country", "located_at", "use"]
+    return out.sort_values(order, ascending=[False, True, True, True], kind="stable").reset_index(drop=True)

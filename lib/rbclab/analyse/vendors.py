@@ -45,6 +45,66 @@ def sanctions_table(sanctions: pd.DataFrame, vendors: pd.DataFrame) -> pd.DataFr
     return out.sort_values(["date", "sanction_id"]).reset_index(drop=True)
 
 
+def _per_month(df: pd.DataFrame, keys: list[str], count: str, example: str) -> pd.DataFrame:
+    """Rows with a ``date`` counted per ``keys`` and month (``month``: its first day), with the first ``example``."""
+    df = df[df["date"].notna()].sort_values("date", kind="stable")
+    df = df.assign(month=df["date"].dt.to_period("M").dt.to_timestamp())
+    out = (
+        df.groupby([*keys, "month"], sort=True, dropna=False, observed=True)
+        .agg(**{count: ("date", "size"), "example": (example, "first")})
+        .reset_index()
+    )
+    out[count] = out[count].astype("Int64")
+    out["example"] = out["example"].astype("string")
+    return out
+
+
+def sanction_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Measures counted per vendor, month, authority group and kind of measure.
+
+    A summary of :func:`sanctions_table` whose length grows with the vendors and months, not
+    with the measures.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`sanctions_table`.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``vendor``, ``authority_group``, ``measure_type`` and ``month`` (the first
+        day of the month) with at least one measure: ``measures`` (how many) and ``example``
+        (the first measure, with who imposed it).  Measures without a date are left out.
+    """
+    df = table.assign(
+        measure_type=table["measure_type"].astype("string"),
+        label=(table["measure"] + " - " + table["authority"]).astype("string"),
+    )
+    return _per_month(df, ["vendor", "authority_group", "measure_type"], "measures", "label")
+
+
+def vendor_link_counts(links: pd.DataFrame) -> pd.DataFrame:
+    """Links counted per vendor, kind of link and month.
+
+    A summary of :func:`vendor_links` whose length grows with the vendors and months, not
+    with the links.
+
+    Parameters
+    ----------
+    links : DataFrame
+        :func:`vendor_links`.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``vendor``, ``kind`` and ``month`` (the first day of the month) with at
+        least one link: ``links`` (how many) and ``example`` (the label of the first).  Links
+        without a date are left out.
+    """
+    return _per_month(links, ["vendor", "kind"], "links", "label")
+
+
 def vendor_links(tables: dict[str, pd.DataFrame], vendor_id: str | None = None) -> pd.DataFrame:
     """Every link of a vendor to an incident, an NCP case or a measure, one row each.
 

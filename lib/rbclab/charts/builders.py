@@ -12,6 +12,8 @@ import altair as alt
 import pandas as pd
 
 from ..analyse.common import OTHER_LABEL, SURVEILLANCE_LABEL
+from ..analyse.incidents import incident_counts, incident_place_counts
+from ..analyse.vendors import sanction_counts, vendor_link_counts
 from .render import PALETTE
 
 ## Each builder takes DataFrames from the loaders or from :mod:`rbclab.analyse` and returns
@@ -70,6 +72,11 @@ def _data(frame: pd.DataFrame) -> alt.Data:
 def _scale(colours: dict[str, str], present=None) -> alt.Scale:
     domain = [k for k in colours if present is None or k in set(present)]
     return alt.Scale(domain=domain, range=[colours[k] for k in domain])
+
+
+def _top(n_kept: int, n_all: int, noun: str) -> str:
+    """The note of a chart that draws only its first ``n_kept`` of ``n_all`` rows ("" when it draws all)."""
+    return f"top {n_kept:,} of {n_all:,} {noun}" if n_kept < n_all else ""
 
 
 def case_timeline(
@@ -498,13 +505,69 @@ def duration_distribution(timeframes: pd.DataFrame, title: str = "How long NCPs 
 
 
 def incident_timeline(
-    timeline: pd.DataFrame, title: str = "Incidents of surveillance used against people"
+    timeline: pd.DataFrame,
+    title: str = "Incidents of surveillance used against people",
+    max_incidents: int | None = 60,
 ) -> alt.TopLevelMixin:
     """Incidents on a time axis (one row each, in order of start), a bar from start to end where
     the end is known, a point at the start; coloured by use.
 
-    ``timeline``: :func:`rbclab.analyse.incident_timeline`.
+    Above ``max_incidents`` incidents one row each would be unreadable and the spec would
+    grow with the incidents: the chart then counts them instead, as bars of incidents per
+    year of start stacked by use (:func:`rbclab.analyse.incident_counts`), same colours, and
+    says so in its subtitle.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        :func:`rbclab.analyse.incident_timeline`.
+    title : str
+        The chart's title.
+    max_incidents : int or None, default 60
+        The most incidents drawn one row each; ``None`` never counts.
+
+    Returns
+    -------
+    alt.LayerChart or alt.Chart
+        The timeline (a layer of bars and points), or the counts (a bar chart).
     """
+    uses = list(dict.fromkeys(timeline["use"]))
+    colours = dict(zip(uses, PALETTE))
+    color = alt.Color("use:N", scale=_scale(colours), legend=alt.Legend(title="Use", orient="bottom", columns=2))
+    counts = timeline["use"].value_counts()
+    span = f"from {timeline['start_date'].min():%Y} to {timeline['start_date'].max():%Y}"
+    uses_text = ", ".join(f"{n} {u}" for u, n in counts.items())
+    if max_incidents is not None and len(timeline) > max_incidents:
+        per_year = incident_counts(timeline)
+        per_year["rank"] = per_year["use"].map({u: i for i, u in enumerate(uses)})
+        return (
+            alt.Chart(_data(per_year))
+            .mark_bar()
+            .encode(
+                x=alt.X("year:O", title="year of start"),
+                y=alt.Y("incidents:Q", title="incidents", stack="zero"),
+                color=color,
+                order=alt.Order("rank:Q"),
+                tooltip=[
+                    alt.Tooltip("year:O", title="started in"),
+                    "use:N",
+                    "incidents:Q",
+                    alt.Tooltip("end_unknown:Q", title="of them ongoing or end unknown"),
+                    alt.Tooltip("example:N", title="e.g."),
+                ],
+            )
+            .properties(
+                title=alt.Title(
+                    title,
+                    subtitle=f"{len(timeline):,} incidents, too many for one row each: counted per year of start",
+                ),
+                description=f"Bar chart of {len(timeline):,} incidents per year of start {span}, by use: "
+                + uses_text
+                + ".",
+                width=480,
+                height=260,
+            )
+        )
     df = timeline[
         [
             "incident_id",
@@ -522,11 +585,9 @@ def incident_timeline(
     ].copy()
     df["start_date_precision"] = df["start_date_precision"].astype("string")
     df["row"] = (df["country"] + ": " + df["title"]).astype("string")
-    uses = list(dict.fromkeys(df["use"]))
-    colours = dict(zip(uses, PALETTE))
     base = alt.Chart(_data(df)).encode(
         y=alt.Y("row:N", sort=list(df["row"]), title=None, axis=alt.Axis(labelLimit=360)),
-        color=alt.Color("use:N", scale=_scale(colours), legend=alt.Legend(title="Use", orient="bottom", columns=2)),
+        color=color,
         tooltip=[
             "title:N",
             "country:N",
@@ -540,14 +601,11 @@ def incident_timeline(
     )
     bars = base.mark_bar(height=8, opacity=0.6).encode(x=alt.X("start_date:T", title=None), x2="end_or_start:T")
     starts = base.mark_point(filled=True, size=60).encode(x="start_date:T")
-    counts = df["use"].value_counts()
     return alt.layer(bars, starts).properties(
         title=alt.Title(
             title, subtitle="point: start (to the precision the sources give); bar: until the end, where known"
         ),
-        description=f"Timeline of {len(df)} incidents from {df['start_date'].min():%Y} to {df['start_date'].max():%Y}: "
-        + ", ".join(f"{n} {u}" for u, n in counts.items())
-        + ".",
+        description=f"Timeline of {len(df)} incidents {span}: " + uses_text + ".",
         width=480,
         height=18 * len(df),
     )
@@ -637,20 +695,42 @@ def figure_claims(claims: pd.DataFrame, title: str = "Competing figures", log_sc
 
 
 def incident_uses(timeline: pd.DataFrame, title: str = "What the surveillance was used for") -> alt.TopLevelMixin:
-    """Incidents per use (from :func:`rbclab.analyse.incident_timeline`), stacked by country."""
-    df = timeline[["incident_id", "title", "country", "use"]].copy()
-    order = list(df["use"].value_counts().index)
-    countries = list(df["country"].value_counts().index)
+    """Incidents per use, stacked by country.
+
+    The incidents are counted here (one row per use and country), so the spec grows with
+    the uses and countries, not with the incidents.
+
+    Parameters
+    ----------
+    timeline : DataFrame
+        :func:`rbclab.analyse.incident_timeline`.
+    title : str
+        The chart's title.
+
+    Returns
+    -------
+    alt.Chart
+        A horizontal stacked bar chart.
+    """
+    order = list(timeline["use"].value_counts().index)
+    countries = list(timeline["country"].value_counts().index)
     colours = dict(zip(countries, PALETTE))
-    counts = df.groupby("use")["incident_id"].count()
+    counts = timeline.groupby("use")["incident_id"].count()
+    df = (
+        timeline.groupby(["use", "country"], sort=False)["incident_id"]
+        .size()
+        .rename("incidents")
+        .reset_index()
+        .astype({"use": "string", "country": "string", "incidents": "Int64"})
+    )
     return (
         alt.Chart(_data(df))
         .mark_bar()
         .encode(
             y=alt.Y("use:N", sort=order, title=None),
-            x=alt.X("count():Q", title="incidents"),
+            x=alt.X("sum(incidents):Q", title="incidents"),
             color=alt.Color("country:N", scale=_scale(colours), legend=alt.Legend(title="Country")),
-            tooltip=["use:N", "country:N", alt.Tooltip("count():Q", title="incidents")],
+            tooltip=["use:N", "country:N", alt.Tooltip("sum(incidents):Q", title="incidents")],
         )
         .properties(
             title=title,
@@ -661,11 +741,46 @@ def incident_uses(timeline: pd.DataFrame, title: str = "What the surveillance wa
     )
 
 
-def sanctions_timeline(table: pd.DataFrame, title: str = "Measures against vendors over time") -> alt.TopLevelMixin:
+def _vendor_rows(df: pd.DataFrame, max_vendors: int | None) -> tuple[pd.DataFrame, list[str], int]:
+    """``df`` cut to the ``max_vendors`` vendors with most rows; those vendors in that order; how many there were."""
+    vendors = list(df["vendor"].value_counts().index)
+    n_all = len(vendors)
+    if max_vendors is not None and n_all > max_vendors:
+        vendors = vendors[:max_vendors]
+        df = df[df["vendor"].isin(vendors)]
+    return df, vendors, n_all
+
+
+def sanctions_timeline(
+    table: pd.DataFrame,
+    title: str = "Measures against vendors over time",
+    max_vendors: int | None = 30,
+    max_points: int | None = 300,
+) -> alt.TopLevelMixin:
     """One point per measure (sanction, export control, ban, NCP outcome...) on a time axis,
     one row per vendor, coloured by who imposed it and shaped by the kind of measure.
 
-    ``table``: :func:`rbclab.analyse.sanctions_table`.
+    Rows are sorted by number of measures; only the ``max_vendors`` vendors with the most are
+    drawn, and the subtitle then says so ("top 30 of 3,200 vendors").  Above ``max_points``
+    measures (of the vendors drawn) they are counted instead
+    (:func:`rbclab.analyse.sanction_counts`): one point per vendor, month, authority group
+    and kind of measure, sized by its measures; the subtitle says so.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`rbclab.analyse.sanctions_table`.
+    title : str
+        The chart's title.
+    max_vendors : int or None, default 30
+        The most vendors drawn; ``None`` draws every vendor.
+    max_points : int or None, default 300
+        The most measures drawn one point each; ``None`` never counts.
+
+    Returns
+    -------
+    alt.Chart
+        A dot chart.
     """
     df = table[
         [
@@ -682,77 +797,163 @@ def sanctions_timeline(table: pd.DataFrame, title: str = "Measures against vendo
     ].copy()
     df["measure_type"] = df["measure_type"].astype("string")
     df["date_precision"] = df["date_precision"].astype("string")
-    vendors = list(df["vendor"].value_counts().index)
+    n_measures = len(df)
+    df, vendors, n_vendors = _vendor_rows(df, max_vendors)
     groups = list(df["authority_group"].value_counts().index)
     colours = dict(zip(groups, PALETTE))
-    return (
-        alt.Chart(_data(df))
-        .mark_point(filled=True, size=110, opacity=0.85)
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("vendor:N", sort=vendors, title=None),
-            color=alt.Color("authority_group:N", scale=_scale(colours), legend=alt.Legend(title="Imposed by")),
-            shape=alt.Shape("measure_type:N", legend=alt.Legend(title="Kind of measure")),
-            tooltip=[
-                "vendor:N",
-                "authority:N",
-                alt.Tooltip("date:T", format=_DATE),
-                alt.Tooltip("date_precision:N", title="date known to the"),
-                "measure:N",
-                "measure_type:N",
-                "reason:N",
-            ],
+    notes = [_top(len(vendors), n_vendors, "vendors by number of measures")]
+    encoding = {
+        "x": alt.X("date:T", title=None),
+        "y": alt.Y("vendor:N", sort=vendors, title=None),
+        "color": alt.Color("authority_group:N", scale=_scale(colours), legend=alt.Legend(title="Imposed by")),
+        "shape": alt.Shape("measure_type:N", legend=alt.Legend(title="Kind of measure")),
+    }
+    if max_points is not None and len(df) > max_points:
+        counted = sanction_counts(df).rename(columns={"month": "date"})
+        notes.append(f"{len(df):,} measures, counted per month")
+        chart = (
+            alt.Chart(_data(counted))
+            .mark_point(filled=True, opacity=0.85)
+            .encode(
+                **encoding,
+                size=alt.Size("measures:Q", scale=alt.Scale(range=[40, 600]), legend=alt.Legend(title="measures")),
+                tooltip=[
+                    "vendor:N",
+                    alt.Tooltip("authority_group:N", title="imposed by"),
+                    alt.Tooltip("date:T", format="%b %Y", title="month"),
+                    "measure_type:N",
+                    "measures:Q",
+                    alt.Tooltip("example:N", title="e.g."),
+                ],
+            )
         )
-        .properties(
-            title=alt.Title(title, subtitle="rows sorted by number of measures"),
-            description=f"Dot chart of {len(df)} measures against {len(vendors)} vendors, "
-            f"{df['date'].min():%Y}-{df['date'].max():%Y}; "
-            + ", ".join(f"{v}: {n}" for v, n in df["vendor"].value_counts().items())
-            + ".",
-            width=520,
-            height=26 * len(vendors),
+    else:
+        chart = (
+            alt.Chart(_data(df))
+            .mark_point(filled=True, size=110, opacity=0.85)
+            .encode(
+                **encoding,
+                tooltip=[
+                    "vendor:N",
+                    "authority:N",
+                    alt.Tooltip("date:T", format=_DATE),
+                    alt.Tooltip("date_precision:N", title="date known to the"),
+                    "measure:N",
+                    "measure_type:N",
+                    "reason:N",
+                ],
+            )
         )
+    note = "; ".join(n for n in notes if n)
+    return chart.properties(
+        title=alt.Title(title, subtitle="rows sorted by number of measures" + (f"; {note}" if note else "")),
+        description=f"Dot chart of {len(df)} measures against {len(vendors)} vendors, "
+        f"{df['date'].min():%Y}-{df['date'].max():%Y}"
+        + (f" ({note}; {n_measures:,} measures in all)" if note else "")
+        + "; "
+        + ", ".join(f"{v}: {n}" for v, n in df["vendor"].value_counts().items())
+        + ".",
+        width=520,
+        height=26 * len(vendors),
     )
 
 
-def vendor_links(links: pd.DataFrame, title: str = "Vendors: incidents, NCP cases and measures") -> alt.TopLevelMixin:
+def vendor_links(
+    links: pd.DataFrame,
+    title: str = "Vendors: incidents, NCP cases and measures",
+    max_vendors: int | None = 30,
+    max_points: int | None = 300,
+) -> alt.TopLevelMixin:
     """Each vendor's links on one time axis: incidents (start), NCP cases (submission) and
-    measures (date), one point each.  ``links``: :func:`rbclab.analyse.vendor_links`."""
+    measures (date), one point each.
+
+    Rows are sorted by number of links; only the ``max_vendors`` vendors with the most are
+    drawn, and the subtitle then says so ("top 30 of 3,200 vendors").  Links without a date
+    are left out.  Above ``max_points`` links (of the vendors drawn) they are counted instead
+    (:func:`rbclab.analyse.vendor_link_counts`): one point per vendor, kind and month, sized by
+    its links; the subtitle says so.
+
+    Parameters
+    ----------
+    links : DataFrame
+        :func:`rbclab.analyse.vendor_links`.
+    title : str
+        The chart's title.
+    max_vendors : int or None, default 30
+        The most vendors drawn; ``None`` draws every vendor.
+    max_points : int or None, default 300
+        The most links drawn one point each; ``None`` never counts.
+
+    Returns
+    -------
+    alt.Chart
+        A dot chart; click a legend entry to highlight one kind of link.
+    """
     df = links[["vendor_id", "vendor", "kind", "ref", "label", "date", "relation", "claimed_by"]].copy()
     df = df[df["date"].notna()]
-    vendors = list(df["vendor"].value_counts().index)
+    n_links = len(df)
+    df, vendors, n_vendors = _vendor_rows(df, max_vendors)
+    notes = [_top(len(vendors), n_vendors, "vendors by number of links")]
     kinds = {"incident": PALETTE[5], "NCP case": PALETTE[0], "measure": PALETTE[2]}
     pick = alt.selection_point(fields=["kind"], bind="legend")
-    return (
-        alt.Chart(_data(df))
-        .mark_point(filled=True, size=110)
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("vendor:N", sort=vendors, title=None),
-            color=alt.Color("kind:N", scale=_scale(kinds), legend=alt.Legend(title="Link (click to highlight)")),
-            shape=alt.Shape("kind:N", scale=alt.Scale(domain=list(kinds), range=["triangle-up", "diamond", "circle"])),
-            opacity=alt.condition(pick, alt.value(0.9), alt.value(0.15)),
-            tooltip=[
-                "vendor:N",
-                "kind:N",
-                "label:N",
-                alt.Tooltip("date:T", format=_DATE),
-                "relation:N",
-                "claimed_by:N",
-            ],
-        )
-        .add_params(pick)
-        .properties(
-            title=alt.Title(title, subtitle="incident: start date; NCP case: submission; measure: date imposed"),
-            description=f"Dot chart of {len(df)} links for {len(vendors)} vendors: "
-            + "; ".join(
-                f"{v}: " + ", ".join(f"{n} {k}" for k, n in df[df["vendor"] == v]["kind"].value_counts().items())
-                for v in vendors
+    encoding = {
+        "x": alt.X("date:T", title=None),
+        "y": alt.Y("vendor:N", sort=vendors, title=None),
+        "color": alt.Color("kind:N", scale=_scale(kinds), legend=alt.Legend(title="Link (click to highlight)")),
+        "shape": alt.Shape("kind:N", scale=alt.Scale(domain=list(kinds), range=["triangle-up", "diamond", "circle"])),
+        "opacity": alt.condition(pick, alt.value(0.9), alt.value(0.15)),
+    }
+    if max_points is not None and len(df) > max_points:
+        counted = vendor_link_counts(df).rename(columns={"month": "date"})
+        notes.append(f"{len(df):,} links, counted per month")
+        chart = (
+            alt.Chart(_data(counted))
+            .mark_point(filled=True)
+            .encode(
+                **encoding,
+                size=alt.Size("links:Q", scale=alt.Scale(range=[40, 600]), legend=alt.Legend(title="links")),
+                tooltip=[
+                    "vendor:N",
+                    "kind:N",
+                    alt.Tooltip("date:T", format="%b %Y", title="month"),
+                    "links:Q",
+                    alt.Tooltip("example:N", title="e.g."),
+                ],
             )
-            + ".",
-            width=520,
-            height=26 * len(vendors),
         )
+    else:
+        chart = (
+            alt.Chart(_data(df))
+            .mark_point(filled=True, size=110)
+            .encode(
+                **encoding,
+                tooltip=[
+                    "vendor:N",
+                    "kind:N",
+                    "label:N",
+                    alt.Tooltip("date:T", format=_DATE),
+                    "relation:N",
+                    "claimed_by:N",
+                ],
+            )
+        )
+    note = "; ".join(n for n in notes if n)
+    return chart.add_params(pick).properties(
+        title=alt.Title(
+            title,
+            subtitle="incident: start date; NCP case: submission; measure: date imposed"
+            + (f"; {note}" if note else ""),
+        ),
+        description=f"Dot chart of {len(df)} links for {len(vendors)} vendors"
+        + (f" ({note}; {n_links:,} links in all)" if note else "")
+        + ": "
+        + "; ".join(
+            f"{v}: " + ", ".join(f"{n} {k}" for k, n in df[df["vendor"] == v]["kind"].value_counts().items())
+            for v in vendors
+        )
+        + ".",
+        width=520,
+        height=26 * len(vendors),
     )
 
 
@@ -775,14 +976,56 @@ def _city_status() -> alt.Color:
     )
 
 
-def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) -> alt.TopLevelMixin:
+def _edition(flagged: pd.DataFrame, edition: int, max_rows: int | None) -> tuple[pd.DataFrame, str]:
+    """One edition's rows, the first ``max_rows`` by rank, and the note saying what was left out ("" if nothing)."""
+    df = flagged[flagged["edition"] == edition]
+    if df.empty:
+        raise ValueError(f"no rows for edition {edition}")
+    df = df.sort_values("rank", kind="stable")
+    if max_rows is None or len(df) <= max_rows:
+        return df.copy(), ""
+    rest = df.iloc[max_rows:]
+    df = df.iloc[:max_rows].copy()
+    note = _top(len(df), len(df) + len(rest), "ranked cities")
+    n_flagged = int(rest["flags"].notna().sum())
+    if n_flagged:
+        note += f" ({n_flagged:,} flagged rows below rank {int(df['rank'].iloc[-1])} not drawn)"
+    return df, note
+
+
+def city_ranking(
+    flagged: pd.DataFrame, edition: int, title: str | None = None, max_rows: int | None = 30
+) -> alt.TopLevelMixin:
     """One edition of the most-surveilled-cities ranking: cameras per 1,000 people by rank, with
     flagged rows in vermillion and their flags written beside the bar.
 
-    ``flagged``: :func:`rbclab.analyse.city_ranking_flags`.  Cities ranked without a value are
-    listed with the text "no value".
+    Cities ranked without a value are listed with the text "no value".  Only the first
+    ``max_rows`` ranks are drawn; when the edition has more, the subtitle says so ("top 30 of
+    2,000 ranked cities") and how many flagged rows were left out.
+
+    Parameters
+    ----------
+    flagged : DataFrame
+        :func:`rbclab.analyse.city_ranking_flags`.
+    edition : int
+        The edition (year) drawn.
+    title : str, optional
+        The chart's title (default: names the edition).
+    max_rows : int or None, default 30
+        The most ranks drawn; ``None`` draws the whole edition.
+
+    Returns
+    -------
+    alt.LayerChart
+        A bar chart with the flags as text.
+
+    Raises
+    ------
+    ValueError
+        If ``flagged`` has no row for ``edition``.
     """
-    df = flagged[flagged["edition"] == edition][
+    df, note = _edition(flagged, edition, max_rows)
+    df = df[
         [
             "edition",
             "rank",
@@ -794,9 +1037,7 @@ def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) 
             "population",
             "flags",
         ]
-    ].copy()
-    if df.empty:
-        raise ValueError(f"no rows for edition {edition}")
+    ]
     df["row"] = (df["rank"].astype("string") + ". " + df["city"]).astype("string")
     df["status"] = df["flags"].notna().map({True: "flagged", False: "consistent"})
     df["flag_text"] = df["flags"].fillna("")
@@ -819,9 +1060,11 @@ def city_ranking(flagged: pd.DataFrame, edition: int, title: str | None = None) 
     return alt.layer(bars, text).properties(
         title=alt.Title(
             title or f"Most-surveilled cities, Comparitech {edition} edition",
-            subtitle="rank as listed by the pages read",
+            subtitle="rank as listed by the pages read" + (f"; {note}" if note else ""),
         ),
-        description=f"Bar chart of {len(df)} ranked cities in the {edition} edition. Flags: {desc}.",
+        description=f"Bar chart of {len(df)} ranked cities in the {edition} edition"
+        + (f" ({note})" if note else "")
+        + f". Flags: {desc}.",
         width=420,
         height=18 * len(df),
     )
@@ -905,64 +1148,139 @@ def _spread(df: pd.DataFrame, step: float = 0.4) -> pd.DataFrame:
     return df
 
 
-def incident_map(located: pd.DataFrame, title: str = "Where the surveillance was used") -> alt.TopLevelMixin:
+def incident_map(
+    located: pd.DataFrame, title: str = "Where the surveillance was used", max_points: int | None = 100
+) -> alt.TopLevelMixin:
     """The incidents on a world map, coloured by use, with every competing figure in the tooltip.
 
-    ``located``: :func:`rbclab.analyse.incident_places`.  An incident is drawn where its place
-    is (``level`` says how closely: a city, the first of several places, a region at its
-    capital, a country at its capital); incidents at the same point are spread on a small ring.
+    An incident is drawn where its place is (``level`` says how closely: a city, the first of
+    several places, a region at its capital, a country at its capital); incidents at the same
+    point are spread on a small ring.  Above ``max_points`` incidents the map counts them
+    instead (:func:`rbclab.analyse.incident_place_counts`): one circle per point and use,
+    sized by its incidents, same colours; the subtitle says so.
+
+    Parameters
+    ----------
+    located : DataFrame
+        :func:`rbclab.analyse.incident_places`.
+    title : str
+        The chart's title.
+    max_points : int or None, default 100
+        The most incidents drawn one circle each; ``None`` never counts.
+
+    Returns
+    -------
+    alt.LayerChart
+        The base map and the incidents, in the Equal Earth projection.
     """
-    df = _spread(located)
-    df["start"] = df["start_date"].dt.strftime("%Y-%m-%d").astype("string")
-    df["figures"] = df["figures"].fillna("no figure recorded")
-    uses = list(df["use"].value_counts().index)
-    points = (
-        alt.Chart(_data(df))
-        .mark_circle(size=110, opacity=0.9, stroke="#FFFFFF", strokeWidth=0.8)
-        .encode(
-            longitude="map_longitude:Q",
-            latitude="map_latitude:Q",
-            color=alt.Color(
-                "use:N",
-                scale=alt.Scale(domain=uses, range=PALETTE[: len(uses)]),
-                legend=alt.Legend(title="Used for", orient="bottom", columns=2, labelLimit=320),
-            ),
-            tooltip=[
-                alt.Tooltip("title:N"),
-                alt.Tooltip("place:N"),
-                alt.Tooltip("country:N"),
-                alt.Tooltip("level:N", title="drawn at"),
-                alt.Tooltip("located_at:N", title="point"),
-                alt.Tooltip("start:N", title="from"),
-                alt.Tooltip("use:N"),
-                alt.Tooltip("figures:N", title="figures (every claim)"),
-            ],
-        )
+    uses = list(located["use"].value_counts().index)
+    color = alt.Color(
+        "use:N",
+        scale=alt.Scale(domain=uses, range=PALETTE[: len(uses)]),
+        legend=alt.Legend(title="Used for", orient="bottom", columns=2, labelLimit=320),
     )
-    per_country = df.groupby("country").size().sort_values(ascending=False)
+    per_country = located.groupby("country").size().sort_values(ascending=False)
     desc = "; ".join(f"{c}: {n}" for c, n in per_country.items())
+    if max_points is not None and len(located) > max_points:
+        counted = _spread(incident_place_counts(located))
+        counted["years"] = counted["first_year"].astype("string") + "-" + counted["last_year"].astype("string")
+        points = (
+            alt.Chart(_data(counted))
+            .mark_circle(opacity=0.8, stroke="#FFFFFF", strokeWidth=0.8)
+            .encode(
+                longitude="map_longitude:Q",
+                latitude="map_latitude:Q",
+                color=color,
+                size=alt.Size(
+                    "incidents:Q",
+                    scale=alt.Scale(range=[40, 900]),
+                    legend=alt.Legend(title="incidents", orient="bottom"),
+                ),
+                tooltip=[
+                    alt.Tooltip("located_at:N", title="point"),
+                    alt.Tooltip("country:N"),
+                    alt.Tooltip("levels:N", title="drawn here for a"),
+                    alt.Tooltip("use:N"),
+                    alt.Tooltip("incidents:Q"),
+                    alt.Tooltip("years:N", title="started"),
+                    alt.Tooltip("example:N", title="e.g."),
+                ],
+            )
+        )
+        subtitle = (
+            f"{len(located):,} incidents, too many for one circle each: counted per point and use"
+            " (country-wide incidents at the capital)"
+        )
+        what = f"World map of {len(located):,} incidents counted at {len(counted)} points and uses"
+    else:
+        df = _spread(located)
+        df["start"] = df["start_date"].dt.strftime("%Y-%m-%d").astype("string")
+        df["figures"] = df["figures"].fillna("no figure recorded")
+        points = (
+            alt.Chart(_data(df))
+            .mark_circle(size=110, opacity=0.9, stroke="#FFFFFF", strokeWidth=0.8)
+            .encode(
+                longitude="map_longitude:Q",
+                latitude="map_latitude:Q",
+                color=color,
+                tooltip=[
+                    alt.Tooltip("title:N"),
+                    alt.Tooltip("place:N"),
+                    alt.Tooltip("country:N"),
+                    alt.Tooltip("level:N", title="drawn at"),
+                    alt.Tooltip("located_at:N", title="point"),
+                    alt.Tooltip("start:N", title="from"),
+                    alt.Tooltip("use:N"),
+                    alt.Tooltip("figures:N", title="figures (every claim)"),
+                ],
+            )
+        )
+        subtitle = "country-wide incidents drawn at the capital; same-place points spread"
+        what = f"World map of {len(df)} incidents"
     return (
         alt.layer(_basemap(), points)
         .project(PROJECTION)
         .properties(
-            title=alt.Title(title, subtitle="country-wide incidents drawn at the capital; same-place points spread"),
-            description=f"World map of {len(df)} incidents by country ({desc}), coloured by use.",
+            title=alt.Title(title, subtitle=subtitle),
+            description=f"{what} by country ({desc}), coloured by use.",
             width=620,
             height=340,
         )
     )
 
 
-def city_map(flagged: pd.DataFrame, edition: int, title: str | None = None) -> alt.TopLevelMixin:
+def city_map(
+    flagged: pd.DataFrame, edition: int, title: str | None = None, max_rows: int | None = 30
+) -> alt.TopLevelMixin:
     """One edition of the most-surveilled-cities ranking on a world map: circles sized by cameras
     per 1,000 people, flagged rows in vermillion with their flags in the tooltip.
 
-    ``flagged``: :func:`rbclab.analyse.city_places` (the flagged ranking with coordinates).
-    Cities ranked without a value are drawn as small hollow circles.
+    Cities ranked without a value are drawn as small hollow circles.  As in
+    :func:`city_ranking`, only the first ``max_rows`` ranks are drawn and the subtitle says
+    when there were more.
+
+    Parameters
+    ----------
+    flagged : DataFrame
+        :func:`rbclab.analyse.city_places` (the flagged ranking with coordinates).
+    edition : int
+        The edition (year) drawn.
+    title : str, optional
+        The chart's title (default: names the edition).
+    max_rows : int or None, default 30
+        The most ranks drawn; ``None`` draws the whole edition.
+
+    Returns
+    -------
+    alt.LayerChart
+        The base map and the cities, in the Equal Earth projection.
+
+    Raises
+    ------
+    ValueError
+        If ``flagged`` has no row for ``edition``.
     """
-    df = flagged[flagged["edition"] == edition].copy()
-    if df.empty:
-        raise ValueError(f"no rows for edition {edition}")
+    df, note = _edition(flagged, edition, max_rows)
     df["status"] = df["flags"].notna().map({True: "flagged", False: "consistent"})
     df["flag_text"] = df["flags"].fillna("none")
     df["size_value"] = df["cameras_per_1000"].fillna(0)
@@ -989,9 +1307,12 @@ def city_map(flagged: pd.DataFrame, edition: int, title: str | None = None) -> a
         .properties(
             title=alt.Title(
                 title or f"Most-surveilled cities on the map, Comparitech {edition} edition",
-                subtitle="circle area: cameras per 1,000 people as stated; vermillion: flagged",
+                subtitle="circle area: cameras per 1,000 people as stated; vermillion: flagged"
+                + (f"; {note}" if note else ""),
             ),
-            description=f"World map of {len(df)} ranked cities in the {edition} edition. Flags: {desc}.",
+            description=f"World map of {len(df)} ranked cities in the {edition} edition"
+            + (f" ({note})" if note else "")
+            + f". Flags: {desc}.",
             width=620,
             height=340,
         )
