@@ -1,5 +1,7 @@
 """Every chart builder: its Vega-Lite spec (marks, encodings, data from the real package) and SVG export."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -588,3 +590,26 @@ def test_city_charts_draw_the_first_ranks_and_say_what_was_left_out(tables, ten_
     small = rl.city_ranking_flags(tables["surveilled_cities"])
     assert len(_values(charts.city_ranking(small, 2020, max_rows=5).to_dict())) == 5
     assert len(_values(charts.city_ranking(small, 2020, max_rows=None).to_dict())) == 20
+
+
+def _unnamed(spec: dict) -> str:
+    """A spec as JSON with Altair's generated selection and view names blanked out."""
+    import re
+
+    return re.sub(r"(param|view)_[0-9a-f]+(_\d+)?", r"\1_", json.dumps(spec, sort_keys=True))
+
+
+def test_a_redrawn_outcome_chart_is_the_chart_built_for_the_new_shares(tables):
+    cases = tables["ncp_cases"]
+    by_ncp = rl.analyse.outcome_shares(cases, "lead NCP")
+    surveillance = cases[cases["surveillance_ict"].fillna(False).astype(bool)]
+    first = charts.outcome_shares(by_ncp, title="Outcomes by lead NCP").to_dict()
+    for shares, title, groups in [
+        (rl.analyse.outcome_shares(surveillance, "theme"), "Outcomes by theme", 20),
+        (rl.analyse.outcome_shares(cases.iloc[:40], "lead NCP"), "A few", 5),
+        (by_ncp, "Outcomes by lead NCP", 20),
+    ]:
+        redrawn = charts.redraw_outcome_shares(first, shares, title=title, max_groups=groups)
+        built = charts.outcome_shares(shares, title=title, max_groups=groups).to_dict()
+        assert _unnamed(redrawn) == _unnamed(built)
+    assert _unnamed(first) == _unnamed(charts.outcome_shares(by_ncp, title="Outcomes by lead NCP").to_dict())

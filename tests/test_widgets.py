@@ -25,6 +25,27 @@ def test_outcome_explorer_filters_and_summarises():
     assert years.between(2020, 2021).all() and len(years) > 0
 
 
+def test_outcome_explorer_sends_the_chart_of_its_selection():
+    import json
+    import re
+
+    from rbclab import charts
+
+    def unnamed(spec: dict) -> str:
+        return re.sub(r"(param|view)_[0-9a-f]+(_\d+)?", r"\1_", json.dumps(spec, sort_keys=True))
+
+    cases = rl.load_cases()
+    ex = widgets.OutcomeExplorer(cases)
+    first = ex.spec()
+    ex.lead_ncp.value = "United Kingdom"
+    ex.grouping.value = "theme"
+    redrawn = ex.spec()
+    built = charts.outcome_shares(ex.shares(), title="Outcomes by theme").to_dict()
+    assert unnamed(redrawn) == unnamed(built)
+    assert unnamed(redrawn) != unnamed(first)
+    assert redrawn["params"] == first["params"]  # the legend's selection keeps its name
+
+
 def test_explorer_escapes_data_text():
     cases = rl.load_cases()
     cases["lead_ncp"] = cases["lead_ncp"].cat.rename_categories({"Sweden": "<b>Sweden</b>"})

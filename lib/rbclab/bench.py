@@ -175,18 +175,42 @@ def print_report_bench(out, repeat: int, notebooks=None) -> None:
 _SCALE_RUN = r"""
 import glob, json, resource, sys, time
 import pandas as pd
-from rbclab import load
+from rbclab import load, validate
 root, mode = sys.argv[1], sys.argv[2]
 files = sorted(glob.glob(root + "/*.csv"))
 t = time.perf_counter()
+problems = 0
 if mode == "raw":
     rows = sum(len(pd.read_csv(f, dtype=str, keep_default_na=False)) for f in files)
+elif mode == "validate":
+    report = validate.validate_package(root)
+    rows, problems = sum(report.rows.values()), len(report.problems)
 else:
     rows = sum(len(df) for df in load.load_package(root).values())
 seconds = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak}))
+print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak, "problems": problems}))
 """
+
+
+def _run(root: Path, mode: str, repeat: int) -> dict:
+    """Median seconds of ``repeat`` fresh-interpreter runs of one mode of :data:`_SCALE_RUN`."""
+    import json
+
+    results = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", _SCALE_RUN, str(root), mode], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
+    return {
+        "rows": results[0]["rows"],
+        "problems": results[0]["problems"],
+        "seconds": statistics.median(r["seconds"] for r in results),
+        "peak_mb": max(r["peak_mb"] for r in results),
+    }
 
 
 def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 3) -> list[dict]:
@@ -195,42 +219,48 @@ def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 3) -> list
     Each measurement runs in a fresh interpreter (nothing cached); the median of ``repeat``
     runs is kept, and the peak memory is that of the load + validate run.
     """
-    import json
-
     from .synth import make_package
 
     out = []
     for scale in scales:
         root = make_package(Path(workdir) / f"{scale}x", scale=scale, seed=0)
-        runs = {}
-        for mode in ("raw", "load"):
-            results = [
-                json.loads(
-                    subprocess.run(
-                        [sys.executable, "-c", _SCALE_RUN, str(root), mode], check=True, capture_output=True, text=True
-                    ).stdout
-                )
-                for _ in range(repeat)
-            ]
-            runs[mode] = {
-                "rows": results[0]["rows"],
-                "seconds": statistics.median(r["seconds"] for r in results),
-                "peak_mb": max(r["peak_mb"] for r in results),
-            }
+        raw, loaded = _run(root, "raw", repeat), _run(root, "load", repeat)
         out.append(
             {
                 "scale": scale,
-                "rows": runs["load"]["rows"],
-                "read_csv": runs["raw"]["seconds"],
-                "load_validate": runs["load"]["seconds"],
-                "peak_mb": runs["load"]["peak_mb"],
-                "ratio": runs["load"]["seconds"] / runs["raw"]["seconds"],
+                "rows": loaded["rows"],
+                "read_csv": raw["seconds"],
+                "load_validate": loaded["seconds"],
+                "peak_mb": loaded["peak_mb"],
+                "ratio": loaded["seconds"] / raw["seconds"],
             }
         )
     return out
 
 
-def print_scale_bench(rows: list[dict]) -> None:
+def error_bench(scale: int, broken: int, workdir: str | Path, repeat: int = 3) -> dict:
+    """Validation of a package with ``broken`` bad cells against the same package clean.
+
+    Both are timed with :func:`rbclab.validate.validate_package` in fresh interpreters; the
+    result says how many of the broken cells were reported.
+    """
+    from .synth import break_cells, make_package
+
+    root = make_package(Path(workdir) / f"{scale}x-broken", scale=scale, seed=0)
+    clean = _run(root, "validate", repeat)
+    cells = break_cells(root, broken, seed=0)
+    bad = _run(root, "validate", repeat)
+    return {
+        "scale": scale,
+        "broken": len(cells),
+        "problems": bad["problems"],
+        "clean": clean["seconds"],
+        "with_errors": bad["seconds"],
+        "ratio": bad["seconds"] / clean["seconds"],
+    }
+
+
+def print_scale_bench(rows: list[dict], errors: dict | None = None) -> None:
     print("load + validate against pd.read_csv (dtype=str), synthetic packages (target <= 2x at every scale)")
     print(f"  {'scale':>6} {'rows':>10} {'read_csv':>10} {'load+validate':>14} {'peak memory':>12} {'ratio':>7}")
     for r in rows:
@@ -238,6 +268,107 @@ def print_scale_bench(rows: list[dict]) -> None:
             f"  {str(r['scale']) + 'x':>6} {r['rows']:>10,} {r['read_csv']:>9.2f}s {r['load_validate']:>13.2f}s "
             f"{r['peak_mb']:>10.0f}MB {r['ratio']:>6.2f}x"
         )
+    if errors:
+        print(
+            f"error path, {errors['scale']}x with {errors['broken']:,} broken cells: validate "
+            f"{errors['with_errors']:.2f}s against {errors['clean']:.2f}s clean, {errors['problems']:,} problems "
+            f"reported, {errors['ratio']:.2f}x (target < 2x)"
+        )
+
+
+#: The page the explorer benchmark draws in: the report's Vega bundle and one chart element.
+_REDRAW_PAGE = """<!doctype html><html><head><meta charset="utf-8"><script src="%(bundle)s"></script></head>
+<body><div id="chart"></div><script>
+window.redraw = async function (spec) {
+  const start = performance.now();
+  const result = await vegaEmbed("#chart", spec, {actions: false, renderer: "svg"});
+  await result.view.runAsync();
+  return performance.now() - start;
+};
+</script></body></html>"""
+
+
+def explorer_bench(scale: int, workdir: str | Path, repeat: int = 5) -> dict:
+    """Filter -> redraw of the outcome explorer on a synthetic package of ``scale`` times the rows.
+
+    Each filter change is made on :class:`rbclab.widgets.OutcomeExplorer` as a user would
+    (the kernel's part: filtering, the summary, the chart's spec as the widget sends it);
+    the spec is then drawn in Chromium with the report's Vega bundle (the browser's part, as
+    the chart widget redraws).  Times are medians over the changes, ``repeat`` rounds each.
+    """
+    from . import analyse
+    from .charts.render import VEGA_BUNDLE, write_assets
+    from .load import load_package
+    from .synth import make_package
+    from .widgets import ALL, OutcomeExplorer
+
+    root = make_package(Path(workdir) / f"{scale}x-explorer", scale=scale, seed=0)
+    cases = load_package(root)["ncp_cases"]
+    explorer = OutcomeExplorer(cases)
+    explorer.spec()  # the first chart is built in full, when the explorer is shown
+    lo, hi = explorer.years.min, explorer.years.max
+    changes = [
+        ("lead_ncp", "United Kingdom"),
+        ("kind", analyse.SURVEILLANCE_LABEL),
+        ("grouping", "surveillance / ICT"),
+        ("years", (max(lo, 2010), min(hi, 2020))),
+        ("kind", ALL),
+        ("lead_ncp", ALL),
+        ("grouping", "lead NCP"),
+        ("years", (lo, hi)),
+    ]
+    kernel, specs = [], []
+    for _ in range(repeat):
+        for name, value in changes:
+            start = time.perf_counter()
+            getattr(explorer, name).value = value  # the control's observer runs update()
+            spec = explorer.spec()  # what the chart widget is sent
+            kernel.append((time.perf_counter() - start) * 1000)
+            specs.append(spec)
+    browser: list[float] = []
+    if Path(CHROMIUM).exists():
+        from playwright.sync_api import sync_playwright
+
+        page_dir = Path(workdir) / "explorer-page"
+        write_assets(page_dir)
+        page_file = page_dir / "redraw.html"
+        page_file.write_text(_REDRAW_PAGE % {"bundle": VEGA_BUNDLE}, encoding="utf-8")
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+            try:
+                context = chromium.new_context()
+                context.route(
+                    "**/*",
+                    lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort(),
+                )
+                page = context.new_page()
+                page.goto(page_file.resolve().as_uri())
+                page.evaluate("spec => window.redraw(spec)", specs[0])  # the first draw compiles the bundle
+                browser = [page.evaluate("spec => window.redraw(spec)", spec) for spec in specs]
+            finally:
+                chromium.close()
+    kernel_ms = statistics.median(kernel)
+    browser_ms = statistics.median(browser) if browser else None
+    return {
+        "scale": scale,
+        "cases": len(cases),
+        "changes": len(specs),
+        "kernel_ms": kernel_ms,
+        "browser_ms": browser_ms,
+        "total_ms": kernel_ms + (browser_ms or 0.0),
+    }
+
+
+def print_explorer_bench(r: dict) -> None:
+    browser = (
+        f"Chromium draw {r['browser_ms']:.0f} ms"
+        if r["browser_ms"] is not None
+        else f"Chromium draw skipped ({CHROMIUM} is missing)"
+    )
+    print(
+        f"explorer filter -> redraw, {r['scale']}x ({r['cases']:,} cases, {r['changes']} changes): kernel "
+        f"{r['kernel_ms']:.0f} ms + {browser} = {r['total_ms']:.0f} ms (median; target < 100 ms)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -250,10 +381,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-out", default="build/bench-report", help="where the benchmark builds the report")
     parser.add_argument("--report-notebooks", nargs="+", default=None, help="notebook folders (default: notebooks/)")
     parser.add_argument("--scale", default=None, help="only the scale benchmark, e.g. 1,10,100,1000")
+    parser.add_argument(
+        "--explorer",
+        type=int,
+        default=100,
+        help="scale of the outcome explorer's filter -> redraw timing with --scale (0: skip)",
+    )
+    parser.add_argument(
+        "--broken",
+        type=int,
+        default=10_000,
+        help="broken cells for the error path, at the largest scale of --scale up to 100x (0: skip)",
+    )
     args = parser.parse_args(argv)
     if args.scale:
+        scales = [int(x) for x in args.scale.split(",")]
         with tempfile.TemporaryDirectory() as work:
-            print_scale_bench(scale_bench([int(x) for x in args.scale.split(",")], work, repeat=min(args.repeat, 3)))
+            scaled = scale_bench(scales, work, repeat=min(args.repeat, 3))
+            error_scale = max((s for s in scales if s <= 100), default=0)
+            errors = None
+            if args.broken and error_scale:
+                errors = error_bench(error_scale, args.broken, work, repeat=min(args.repeat, 3))
+            print_scale_bench(scaled, errors)
+            if args.explorer:
+                print_explorer_bench(explorer_bench(args.explorer, work, repeat=min(args.repeat, 3)))
         return 0
 
     import pandas as pd

@@ -25,10 +25,8 @@ names every problem (file, row, field, value).  No row is dropped or coerced.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -36,7 +34,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from .read import DESCRIPTOR, DataPackageError, RawPackage, Table, read_package, resolve
+from .read import DESCRIPTOR, DataPackageError, RawPackage, Table, paused_gc, read_package, resolve
 from .validate import check
 from .values import partial_date
 
@@ -116,29 +114,12 @@ def _load_all_cached(root: str, signature: tuple) -> dict[str, pd.DataFrame]:
 
 
 def _load_all(root: Path) -> dict[str, pd.DataFrame]:
-    with _no_cyclic_gc():
+    with paused_gc():
         raw: RawPackage = read_package(root)
         problems = check(raw)
         if problems:
             raise DataPackageError(problems, root)
         return {res["name"]: _cast_table(res, raw.tables[res["name"]]) for res in raw.descriptor["resources"]}
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cycle collector while a package is read and checked.
-
-    Reading makes millions of small objects (cells, row keys) and no reference cycles; the
-    collector would otherwise walk the growing heap again and again.  Memory is still freed
-    by reference counting; the collector's state is restored afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:

@@ -126,3 +126,60 @@ def make_package(out: str | Path, scale: int = 1, seed: int = 0, source: str | P
     descriptor["title"] = f"{descriptor.get('title', '')} (synthetic, {scale}x, seed {seed})"
     (out / DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False), encoding="utf-8")
     return out
+
+
+def break_cells(root: str | Path, n: int, seed: int = 0) -> list[tuple[str, int, str]]:
+    """Break ``n`` cells of a package in place; return the ``(table, row, field)`` of each.
+
+    Each broken cell gets a value its field refuses: ``not-a-category`` in a field with an
+    ``enum``, ``2025-02-30`` in a partial date.  Only such fields outside any key are broken
+    (so one broken cell is one problem, not a cascade of dangling references); cells are
+    drawn without replacement across the tables, deterministically from ``seed``.  Row
+    numbers follow the validator's convention (header = row 1).
+
+    Parameters
+    ----------
+    root : str or Path
+        A package folder (for example one written by :func:`make_package`).
+    n : int
+        How many cells to break.
+    seed : int, default 0
+        Chooses the cells.
+
+    Returns
+    -------
+    list of (str, int, str)
+        Table name, row number and field of every broken cell.
+    """
+    root = Path(root)
+    descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+    tables: dict[str, tuple[Path, list[list[str]]]] = {}
+    candidates: list[tuple[str, int, int, str, str]] = []
+    for res in descriptor["resources"]:
+        schema = res["schema"]
+        keyed = set(schema.get("primaryKey", []) if isinstance(schema.get("primaryKey", []), list) else [])
+        for fk in schema.get("foreignKeys", []):
+            keyed.update([fk["fields"]] if isinstance(fk["fields"], str) else fk["fields"])
+        breakable = [
+            (i, f["name"], "2025-02-30" if f.get("rbclab:partialDate") else "not-a-category")
+            for i, f in enumerate(schema["fields"])
+            if f["name"] not in keyed and ("enum" in f.get("constraints", {}) or f.get("rbclab:partialDate"))
+        ]
+        if not breakable:
+            continue
+        path = root / res["path"]
+        data = _read(path)
+        tables[res["name"]] = (path, data)
+        for r in range(1, len(data)):
+            for i, name, bad in breakable:
+                candidates.append((res["name"], r, i, name, bad))
+    if n > len(candidates):
+        raise ValueError(f"the package has {len(candidates)} cells that can be broken, not {n}")
+    chosen = random.Random(seed).sample(candidates, n)
+    for table, r, i, _, bad in chosen:
+        tables[table][1][r][i] = bad
+    for path, data in tables.values():
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(data)
+        path.write_text(buf.getvalue(), encoding="utf-8")
+    return [(table, r + 1, name) for table, r, _, name, _ in chosen]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from .read import DESCRIPTOR, Problem, RawPackage, read_package
+from .read import DESCRIPTOR, Problem, RawPackage, paused_gc, read_package
 from .rules import check_rules
 from .schema import check_schema, problem_adder
 
@@ -115,8 +115,9 @@ def validate_package(path: str | os.PathLike | None = None, *, frictionless: boo
     >>> validate_package().ok
     True
     """
-    raw = read_package(path)
-    problems = check(raw)
+    with paused_gc():
+        raw = read_package(path)
+        problems = check(raw)
     if frictionless and not any(
         p.code in {"missing-descriptor", "invalid-descriptor", "unsafe-path"} for p in problems
     ):

@@ -57,6 +57,7 @@ class OutcomeExplorer:
         )
         self.summary = w.HTML()
         self.view: Any = None  # a JupyterChart, created in a kernel only (its JavaScript comes from vl-convert)
+        self._first_spec: dict | None = None
         self.output = w.VBox()
         for control in (self.grouping, self.lead_ncp, self.kind, self.years):
             control.observe(lambda _change: self.update(), names="value")
@@ -85,6 +86,19 @@ class OutcomeExplorer:
         """Outcome shares of the filtered cases, by the chosen grouping."""
         return analyse.outcome_shares(self.filtered(), self.grouping.value)
 
+    def spec(self) -> dict:
+        """The chart of the current selection as a Vega-Lite spec, as the chart widget is sent it.
+
+        The first chart is built and validated by Altair; later ones only replace what
+        depends on the data (:func:`rbclab.charts.redraw_outcome_shares`), so a filter
+        change redraws quickly however many cases there are.
+        """
+        title = f"Outcomes by {self.grouping.value}"
+        if self._first_spec is None:
+            self._first_spec = charts.outcome_shares(self.shares(), title=title).to_dict()
+            return self._first_spec
+        return charts.redraw_outcome_shares(self._first_spec, self.shares(), title=title)
+
     def update(self) -> None:
         cases = self.filtered()
         if len(cases):
@@ -107,13 +121,15 @@ class OutcomeExplorer:
         self.summary.value = f"<b>{len(cases)}</b> cases ({html.escape(', '.join(filters))}): {html.escape(rate_text)}"
         if _in_kernel() and len(cases):
             # one chart widget, updated in place: no Output-widget capture, nothing fetched
-            chart: Any = charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}")
             if self.view is None:
                 charts.enable_offline_widget()
+                self._first_spec = None
+                chart: Any = charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}")
                 self.view = charts.alt.JupyterChart(chart)
+                self._first_spec = self.view.spec
                 self.output.children = (self.view,)
             else:
-                self.view.chart = chart
+                self.view.spec = self.spec()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -6,7 +6,7 @@ import functools
 import json
 import math
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import altair as alt
 import pandas as pd
@@ -213,17 +213,8 @@ def _outcome_frame(shares: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def outcome_shares(
-    shares: pd.DataFrame, title: str = "Outcomes", max_groups: int | None = 20, min_cases: int = 1
-) -> alt.TopLevelMixin:
-    """Stacked bars of outcome shares per group (each bar sums to 100 %).
-
-    ``shares``: :func:`rbclab.analyse.outcome_shares`.  Groups are sorted by number of cases;
-    only the ``max_groups`` largest with at least ``min_cases`` cases are drawn (the
-    subtitle says how many were left out).  Click a legend entry to highlight one outcome;
-    this works in a static page too.  Each segment carries its 95% interval as a thin line
-    drawn from where the segment starts: the segment's length could lie anywhere along it.
-    """
+def _outcome_parts(shares: pd.DataFrame, max_groups: int | None, min_cases: int) -> dict[str, Any]:
+    """What :func:`outcome_shares` draws from the data: the rows, the bar order, the texts and the height."""
     df = _outcome_frame(shares)
     sizes = df.groupby("group")["group_cases"].first().sort_values(ascending=False)
     keep = sizes[sizes >= min_cases]
@@ -244,8 +235,36 @@ def outcome_shares(
     df["start"] = df.groupby("group")["share"].cumsum() - df["share"]
     df["interval_from"] = (df["start"] + df["ci_low"]).clip(upper=1)
     df["interval_to"] = (df["start"] + df["ci_high"]).clip(upper=1)
+    subtitle = "number of cases in brackets; lines: 95% interval of each share, from the start of its segment" + (
+        f"; {left_out} smaller groups left out" if left_out else ""
+    )
+    top = df.sort_values("share", ascending=False).drop_duplicates("group").set_index("group")["outcome"]
+    desc = "; ".join(f"{g}: {n} cases, most often {top.get(g, 'none')}" for g, n in keep.items())
+    return {
+        "frame": df,
+        "order": order,
+        "subtitle": subtitle,
+        "description": f"Stacked bar chart of outcome shares. {desc}.",
+        "height": max(60, 22 * len(keep)),
+    }
+
+
+def outcome_shares(
+    shares: pd.DataFrame, title: str = "Outcomes", max_groups: int | None = 20, min_cases: int = 1
+) -> alt.TopLevelMixin:
+    """Stacked bars of outcome shares per group (each bar sums to 100 %).
+
+    ``shares``: :func:`rbclab.analyse.outcome_shares`.  Groups are sorted by number of cases;
+    only the ``max_groups`` largest with at least ``min_cases`` cases are drawn (the
+    subtitle says how many were left out).  Click a legend entry to highlight one outcome;
+    this works in a static page too.  Each segment carries its 95% interval as a thin line
+    drawn from where the segment starts: the segment's length could lie anywhere along it.
+    :func:`redraw_outcome_shares` makes the same chart's spec for other shares, quickly.
+    """
+    parts = _outcome_parts(shares, max_groups, min_cases)
+    order = parts["order"]
     pick = alt.selection_point(fields=["outcome"], bind="legend")
-    base = alt.Chart(_data(df))
+    base = alt.Chart(_data(parts["frame"]))
     bars = (
         base.mark_bar()
         .encode(
@@ -277,17 +296,47 @@ def outcome_shares(
         opacity=alt.condition(pick, alt.value(0.8), alt.value(0.05)),
     )
     chart = alt.layer(bars, intervals)
-    subtitle = "number of cases in brackets; lines: 95% interval of each share, from the start of its segment" + (
-        f"; {left_out} smaller groups left out" if left_out else ""
-    )
-    top = df.sort_values("share", ascending=False).drop_duplicates("group").set_index("group")["outcome"]
-    desc = "; ".join(f"{g}: {n} cases, most often {top.get(g, 'none')}" for g, n in keep.items())
     return chart.properties(
-        title=alt.Title(title, subtitle=subtitle),
-        description=f"Stacked bar chart of outcome shares. {desc}.",
+        title=alt.Title(title, subtitle=parts["subtitle"]),
+        description=parts["description"],
         width=520,
-        height=max(60, 22 * len(keep)),
+        height=parts["height"],
     )
+
+
+def redraw_outcome_shares(
+    spec: dict, shares: pd.DataFrame, title: str = "Outcomes", max_groups: int | None = 20, min_cases: int = 1
+) -> dict:
+    """The spec of :func:`outcome_shares` for new ``shares``, made from an earlier spec of that chart.
+
+    Only what depends on the data changes (the rows, the bar order, the title's texts, the
+    description and the height); the rest of ``spec`` is kept, so an explorer redraws
+    without building and validating the chart again.
+
+    Parameters
+    ----------
+    spec : dict
+        ``outcome_shares(...).to_dict()`` for any shares (left unchanged).
+    shares : DataFrame
+        :func:`rbclab.analyse.outcome_shares`.
+    title, max_groups, min_cases
+        As for :func:`outcome_shares`.
+
+    Returns
+    -------
+    dict
+        The Vega-Lite spec :func:`outcome_shares` gives for ``shares``, but for the names
+        Altair gives the legend's selection and the view (kept from ``spec``).
+    """
+    parts = _outcome_parts(shares, max_groups, min_cases)
+    out = {**spec, "title": {"text": title, "subtitle": parts["subtitle"]}}
+    out["description"], out["height"] = parts["description"], parts["height"]
+    out["data"] = {"values": _records(parts["frame"])}
+    out["layer"] = [
+        {**layer, "encoding": {**layer["encoding"], "y": {**layer["encoding"]["y"], "sort": parts["order"]}}}
+        for layer in spec["layer"]
+    ]
+    return out
 
 
 def share_intervals(
