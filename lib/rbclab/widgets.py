@@ -58,6 +58,7 @@ class OutcomeExplorer:
         self.summary = w.HTML()
         self.view: Any = None  # a JupyterChart, created in a kernel only (its JavaScript comes from vl-convert)
         self._first_spec: dict | None = None
+        self.last_filtered: pd.DataFrame = self.cases  # the cases of the last update()
         self.output = w.VBox()
         for control in (self.grouping, self.lead_ncp, self.kind, self.years):
             control.observe(lambda _change: self.update(), names="value")
@@ -82,11 +83,11 @@ class OutcomeExplorer:
         keep &= year.between(lo, hi) | (year.isna() & full)
         return c[keep.to_numpy()]
 
-    def shares(self) -> pd.DataFrame:
-        """Outcome shares of the filtered cases, by the chosen grouping."""
-        return analyse.outcome_shares(self.filtered(), self.grouping.value)
+    def shares(self, cases: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Outcome shares of the filtered cases (or of ``cases``, already filtered), by the chosen grouping."""
+        return analyse.outcome_shares(self.filtered() if cases is None else cases, self.grouping.value)
 
-    def spec(self) -> dict:
+    def spec(self, cases: pd.DataFrame | None = None) -> dict:
         """The chart of the current selection as a Vega-Lite spec, as the chart widget is sent it.
 
         The first chart is built and validated by Altair; later ones only replace what
@@ -94,13 +95,14 @@ class OutcomeExplorer:
         change redraws quickly however many cases there are.
         """
         title = f"Outcomes by {self.grouping.value}"
+        shares = self.shares(cases)
         if self._first_spec is None:
-            self._first_spec = charts.outcome_shares(self.shares(), title=title).to_dict()
+            self._first_spec = charts.outcome_shares(shares, title=title).to_dict()
             return self._first_spec
-        return charts.redraw_outcome_shares(self._first_spec, self.shares(), title=title)
+        return charts.redraw_outcome_shares(self._first_spec, shares, title=title)
 
     def update(self) -> None:
-        cases = self.filtered()
+        cases = self.last_filtered = self.filtered()
         if len(cases):
             rate = analyse.acceptance_rate(cases).iloc[0]
             rate_text = (
@@ -124,12 +126,12 @@ class OutcomeExplorer:
             if self.view is None:
                 charts.enable_offline_widget()
                 self._first_spec = None
-                chart: Any = charts.outcome_shares(self.shares(), title=f"Outcomes by {self.grouping.value}")
+                chart: Any = charts.outcome_shares(self.shares(cases), title=f"Outcomes by {self.grouping.value}")
                 self.view = charts.alt.JupyterChart(chart)
                 self._first_spec = self.view.spec
                 self.output.children = (self.view,)
             else:
-                self.view.spec = self.spec()
+                self.view.spec = self.spec(cases)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
