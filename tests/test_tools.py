@@ -102,6 +102,29 @@ def test_apply_fills_empty_values_and_keeps_disagreements_as_claims(pkg, tmp_pat
     assert rl.validate_package(pkg).ok
 
 
+def test_apply_cuts_a_placeholder_day_to_the_month_the_page_gives(pkg, tmp_path):
+    cases = rl.load_cases(path=pkg).set_index("case_id")
+    day = cases[(cases["date_submitted_precision"] == "day") & (cases["date_submitted"].dt.day == 1)].index[0]
+    stored = f"{cases.loc[day, 'date_submitted']:%Y-%m-%d}"
+    path = tmp_path / "corrections.csv"
+    rows = [
+        {"case_id": day, "field": "date_submitted", "current": stored, "proposed": stored[:7],
+         "source_ids": "oecd-db-ch0021", "kind": "precision", "note": "the page gives the month"},
+        {"case_id": "ch-2020-ubs", "field": "date_submitted", "current": "2020-06-22", "proposed": "2020-07",
+         "source_ids": "oecd-db-ch0021", "kind": "precision", "note": "not a cut of the stored date"},
+    ]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run(ROOT / "tools" / "apply_corrections.py", path, "--data", pkg)
+    after = rl.load_cases(path=pkg).set_index("case_id")
+    assert after.loc[day, "date_submitted_precision"] == "month"
+    assert f"{after.loc[day, 'date_submitted']:%Y-%m}" == stored[:7]
+    assert str(after.loc["ch-2020-ubs", "date_submitted"].date()) == "2020-06-22"
+    assert rl.validate_package(pkg).ok
+
+
 def _load_tool(name: str):
     import importlib.util
 

@@ -16,9 +16,15 @@ Each row proposes one value for one field of one case, with the sources that sta
   first-of-month day is never taken (it may be the database's placeholder).
 - ``other-source-differs``: the other source's value is added to ``case_claims`` as a claim
   not used (when the row names its source).
+- ``precision`` on a date: the page gives only the month (or year) of a date stored to the
+  day (the OECD database's first-of-month placeholder); the date is cut to what the page
+  gives, if the stored date starts with it, and a used claim of the old value follows.
 - ``same``, ``note`` and every other field: nothing is changed (printed for the record).
 
-Usage: python tools/apply_corrections.py FILE [--data DIR]
+A ``source_ids`` item may also be the URL of a page read: it becomes a ``sources`` row (matched
+to an existing row by URL, else added with ``read_on`` = ``--date``), as the merge does.
+
+Usage: python tools/apply_corrections.py FILE [--data DIR] [--date YYYY-MM-DD]
 """
 
 from __future__ import annotations
@@ -45,13 +51,27 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
     ap.add_argument("--data", type=Path, default=ROOT / "data")
+    ap.add_argument("--date", default=None, help="date the pages given by URL were read (default today)")
     args = ap.parse_args(argv)
     data = args.data
+    _, proposals = read(args.file)
+    if any(u.startswith(("http://", "https://")) for p in proposals for u in split_list(p["source_ids"])):
+        import datetime as dt
+
+        import merge_case_coding as merge
+
+        merge.DATA = data
+        sources = merge.Sources(args.date or dt.date.today().isoformat())
+        for p in proposals:
+            p["source_ids"] = ";".join(
+                sources.id_for(u) if u.startswith(("http://", "https://")) else u for u in split_list(p["source_ids"])
+            )
+        write(data / "sources.csv", sources.header, sorted(sources.rows, key=lambda s: s["source_id"]))
+        print(f"{sources.added} sources added")
     case_header, cases = read(data / "ncp_cases.csv")
     by_id = {c["case_id"]: c for c in cases}
     kinds = {s["source_id"]: s["kind"] for s in read(data / "sources.csv")[1]}
     claim_header, claims = read(data / "case_claims.csv")
-    _, proposals = read(args.file)
     oecd_ids = {c["oecd_id"] for c in cases if c["oecd_id"]}
     counted = {
         c: sum(1 for p in proposals if p["field"] == "oecd_id" and p["proposed"] == c)
@@ -124,6 +144,15 @@ def main(argv: list[str] | None = None) -> int:
             cite(case, sids)
             changed += 1
             print(f"claim {p['case_id']} {field}: {value!r} (not used)")
+        elif kind == "precision" and field in DATES and case[field].startswith(value) and len(value) < len(case[field]):
+            old = case[field]
+            case[field] = value
+            for c in claims:
+                if c["case_id"] == case["case_id"] and c["field"] == field and c["value"] == old:
+                    c["value"] = value
+            cite(case, sids)
+            changed += 1
+            print(f"cut  {p['case_id']} {field}: {old!r} -> {value!r} (the page gives no day)")
         else:
             print(f"left {p['case_id']} {field} ({kind}): {value[:60]!r}")
     write(data / "ncp_cases.csv", case_header, cases)
