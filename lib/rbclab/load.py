@@ -25,6 +25,7 @@ names every problem (file, row, field, value).  No row is dropped or coerced.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable
 from functools import lru_cache
@@ -52,6 +53,7 @@ def _per_value(values: list[str], convert: Callable[[str], Any]) -> list[Any]:
 
 
 _NAT = np.iinfo(np.int64).min
+_MISSING_CODES = itertools.repeat(-1)  # the code of a cell outside the categories (an empty one)
 _EPOCH = 719_163  # date(1970, 1, 1).toordinal()
 
 
@@ -94,7 +96,7 @@ def _cast_table(res: dict, table: Table) -> pd.DataFrame:
         elif enum is not None:
             cats = tuple(str(c) for c in enum)
             code_of = {c: i for i, c in enumerate(cats)}
-            cat_codes = np.array([code_of.get(v, -1) for v in values], dtype=np.int32)
+            cat_codes = np.fromiter(map(code_of.get, values, _MISSING_CODES), dtype=np.int32, count=len(values))
             columns[name] = pd.Categorical.from_codes(cat_codes, dtype=_categories(cats))
         else:
             cells = np.array(values, dtype=object)
