@@ -25,7 +25,6 @@ README = ROOT / "data" / "README.md"
 def _replace_table(text: str, first_line: str, table: str) -> str:
     """Replace the Markdown table whose header row is ``first_line`` by ``table``."""
     start = text.index(first_line)
-    end = start
     lines = text[start:].split("\n")
     n = next((i for i, line in enumerate(lines) if not line.startswith("|")), len(lines))
     end = start + len("\n".join(lines[:n]))

@@ -236,11 +236,6 @@ def _verdicts(f: dict, distinct: frozenset[str] | set[str]) -> dict[str, list[tu
     item_enum = set(f["rbclab:itemEnum"]) if "rbclab:itemEnum" in f else None
     bools = set(f.get("trueValues", ["true"]) + f.get("falseValues", ["false"])) if ftype == "boolean" else None
     out: dict[str, list[tuple[str, str, str]]] = {}
-    if ftype == "string" and not set(cons) - {"required", "unique"} and not f.get("rbclab:partialDate"):
-        if item_enum is None:  # nothing to check but an empty required cell
-            if cons.get("required") and "" in distinct:
-                out[""] = [("", "required value is empty", "required")]
-            return out
     for v in distinct:
         found = []
         if v == "":
