@@ -165,6 +165,12 @@ def _agree(fast, strict, problems) -> None:
     assert table.columns == strict.columns
     assert table.numbers == strict.numbers
     assert blank == [p.row for p in problems]
+    for h in table.header:  # the dictionary form says the same as the cells
+        assert table.distinct(h) == strict.distinct(h)
+        assert table.has_empty(h) == strict.has_empty(h)
+        uniques, codes = table.coded(h)
+        assert [uniques[c] for c in codes] == strict.columns[h]
+        assert len(uniques) == len(set(uniques)) == len(set(codes.tolist()))
 
 
 @settings(max_examples=300, deadline=None)
@@ -189,3 +195,30 @@ def test_on_broken_csv_the_fast_reader_agrees_or_leaves_it_to_the_strict_one(cel
     at = min(cut, len(text))
     broken = text[:at] + junk + text[at:]
     _agree(*_both(broken))
+
+
+def test_a_cell_found_only_in_a_blank_row_is_not_among_a_columns_cells():
+    rows = [["id", "note"]] + [[f"r{i}", "x" * 40] for i in range(2000)]
+    text = _csv_text(rows[:500], "\n") + ",\n" + _csv_text(rows[500:], "\n")
+    fast, strict, problems = _both(text)
+    assert fast is not None and len(text) > 32 * 1024
+    table, blank = fast
+    assert blank == [p.row for p in problems] == [501]
+    assert not table.has_empty("note") and "" not in table.distinct("id")
+    assert table.numbers[498:501] == [500, 502, 503]
+    assert table.columns == strict.columns
+
+
+def test_table_where_finds_rows_in_either_form():
+    from rbclab.read import Columns, Table
+
+    cells = ["a", "b", "a", "", "c"]
+    listed = Table(["x"], {"x": cells}, [2, 3, 4, 5, 6])
+    import numpy as np
+
+    coded = Table(["x"], Columns(coded={"x": (["a", "b", "", "c"], np.array([0, 1, 0, 2, 3]))}), [2, 3, 4, 5, 6])
+    for table in (listed, coded):
+        assert list(table.where("x", {"a", ""})) == [(2, "a"), (4, "a"), (5, "")]
+        assert list(table.where("x", set())) == []
+        assert table.has_empty("x") and table.distinct("x") == {"a", "b", "c", ""}
+        assert table.columns["x"] == cells and list(table.columns) == ["x"]

@@ -46,12 +46,6 @@ PRECISIONS = pd.CategoricalDtype(["day", "month", "year"])
 _PRECISION_CODE = {"day": 0, "month": 1, "year": 2}
 
 
-def _per_value(values: list[str], convert: Callable[[str], Any]) -> list[Any]:
-    """``convert`` applied to each distinct value once, then looked up for every cell."""
-    seen = {v: convert(v) for v in set(values)}
-    return [seen[v] for v in values]
-
-
 _NAT = np.iinfo(np.int64).min
 _MISSING_CODES = itertools.repeat(-1)  # the code of a cell outside the categories (an empty one)
 _EPOCH = 719_163  # date(1970, 1, 1).toordinal()
@@ -72,37 +66,38 @@ def _categories(cats: tuple[str, ...]) -> pd.CategoricalDtype:
 
 
 def _cast_table(res: dict, table: Table) -> pd.DataFrame:
+    """A table's typed columns: each distinct cell is converted once, then spread by its codes."""
     columns: dict[str, object] = {}
     for field in res["schema"]["fields"]:
         name = field["name"]
-        values = table.columns[name]
+        uniques, codes = table.coded(name)
         ftype = field.get("type", "string")
         enum = field.get("constraints", {}).get("enum")
         if field.get("rbclab:partialDate"):
-            parsed = _per_value(values, _partial_days)
-            days = np.array([p[0] for p in parsed], dtype=np.int64).view("datetime64[D]")
+            parsed = [_partial_days(v) for v in uniques]
+            days = np.array([p[0] for p in parsed], dtype=np.int64)[codes].view("datetime64[D]")
             columns[name] = days.astype("datetime64[ns]")
-            codes = np.array([p[1] for p in parsed], dtype=np.int8)
-            columns[f"{name}_precision"] = pd.Categorical.from_codes(codes, dtype=PRECISIONS)
+            precision = np.array([p[1] for p in parsed], dtype=np.int8)[codes]
+            columns[f"{name}_precision"] = pd.Categorical.from_codes(precision, dtype=PRECISIONS)
         elif ftype == "integer":
-            columns[name] = pd.array(_per_value(values, lambda v: int(v) if v else None), dtype="Int64")
+            columns[name] = pd.array([int(v) if v else None for v in uniques], dtype="Int64").take(codes)
         elif ftype == "number":
-            columns[name] = pd.array(_per_value(values, lambda v: float(v) if v else None), dtype="Float64")
+            columns[name] = pd.array([float(v) if v else None for v in uniques], dtype="Float64").take(codes)
         elif ftype == "boolean":
             true = frozenset(field.get("trueValues", ["true"]))
-            flags = _per_value(values, true.__contains__)
-            flags = [flag if v else None for flag, v in zip(flags, values)]
-            columns[name] = pd.array(flags, dtype="boolean")
+            flags = [(v in true) if v else None for v in uniques]
+            columns[name] = pd.array(flags, dtype="boolean").take(codes)
         elif enum is not None:
             cats = tuple(str(c) for c in enum)
             code_of = {c: i for i, c in enumerate(cats)}
-            cat_codes = np.fromiter(map(code_of.get, values, _MISSING_CODES), dtype=np.int32, count=len(values))
-            columns[name] = pd.Categorical.from_codes(cat_codes, dtype=_categories(cats))
+            # an empty cell is outside the categories: code -1, a missing value
+            lookup = np.fromiter(map(code_of.get, uniques, _MISSING_CODES), dtype=np.int32, count=len(uniques))
+            columns[name] = pd.Categorical.from_codes(lookup[codes], dtype=_categories(cats))
         else:
-            cells = np.array(values, dtype=object)
+            cells = np.array(uniques, dtype=object)
             cells[cells == ""] = pd.NA
-            columns[name] = pd.array(cells, dtype=STRING)
-    return pd.DataFrame(columns)
+            columns[name] = pd.array(cells, dtype=STRING).take(codes)
+    return pd.DataFrame(columns, copy=False)  # the arrays are new: no need to copy them again
 
 
 def _signature(root: Path) -> tuple:

@@ -23,10 +23,11 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 DESCRIPTOR = "datapackage.json"
 #: Largest descriptor read (bytes); a data package's descriptor is a few hundred kB at most.
@@ -210,20 +211,65 @@ def read_descriptor(root: Path) -> tuple[dict, list[Problem]]:
     return descriptor, problems
 
 
+class Columns(Mapping[str, list[str]]):
+    """A table's columns by name, each the list of its cells top to bottom.
+
+    A column may be held in dictionary form, its distinct cells and one code per row (as
+    the fast reader finds it): the list is then spelled out on first use, from references to
+    the distinct cells, and :meth:`Table.coded` and :meth:`Table.distinct` need no list at all.
+    """
+
+    def __init__(
+        self,
+        lists: dict[str, list[str]] | None = None,
+        coded: dict[str, tuple[list[str], Any]] | None = None,
+        names: list[str] | None = None,
+    ):
+        self._lists = dict(lists or {})
+        self._coded = dict(coded or {})
+        self._names = names or [*self._lists, *(n for n in self._coded if n not in self._lists)]
+
+    def __getitem__(self, name: str) -> list[str]:
+        found = self._lists.get(name)
+        if found is None:
+            import numpy as np
+
+            uniques, codes = self._coded[name]
+            found = self._lists[name] = np.array(uniques, dtype=object)[codes].tolist() if len(codes) else []
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._lists or name in self._coded
+
+    def coded(self, name: str) -> tuple[list[str], Any] | None:
+        """The distinct cells and per-row codes of a column held in dictionary form, else None."""
+        return self._coded.get(name)
+
+
 @dataclass
 class Table:
     """A CSV table as text: its header and its cells, column by column, exactly as stored."""
 
     header: list[str]
-    columns: dict[str, list[str]]
+    columns: Columns
     numbers: list[int]  # row number of each row in the file (header = 1)
     _distinct: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.columns, Columns):
+            self.columns = Columns(self.columns)
 
     @classmethod
     def from_rows(cls, header: list[str], rows: list[list[str]], numbers: list[int]) -> Table:
         """A table from its rows (lists of cells in header order)."""
         cells = list(zip(*rows)) if rows else [()] * len(header)
-        return cls(header, {h: list(col) for h, col in zip(header, cells)}, numbers)
+        return cls(header, Columns({h: list(col) for h, col in zip(header, cells)}), numbers)
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -232,12 +278,46 @@ class Table:
         """The cells of one column, top to bottom."""
         return self.columns[name]
 
+    def coded(self, name: str) -> tuple[list[str], Any]:
+        """One column as its distinct cells and a numpy array of codes, one per row.
+
+        ``uniques[codes[i]]`` is the cell of row ``i``; every listed cell occurs at least once.
+        """
+        found = self.columns.coded(name)
+        if found is None:
+            import numpy as np
+
+            index: dict[str, int] = {}
+            cells = self.columns[name]
+            codes = np.fromiter(map(lambda v: index.setdefault(v, len(index)), cells), dtype=np.intp, count=len(cells))
+            found = self.columns._coded[name] = (list(index), codes)
+        return found
+
     def distinct(self, name: str) -> frozenset[str]:
         """The distinct cells of one column (worked out once: a table is not changed after reading)."""
         found = self._distinct.get(name)
         if found is None:
-            found = self._distinct[name] = frozenset(self.columns[name])
+            coded = self.columns.coded(name)
+            found = self._distinct[name] = frozenset(coded[0] if coded else self.columns[name])
         return found
+
+    def has_empty(self, name: str) -> bool:
+        """True when some cell of the column is empty."""
+        coded = self.columns.coded(name)
+        return "" in (coded[0] if coded else self.columns[name])
+
+    def where(self, name: str, cells: set[str] | frozenset[str] | dict[str, Any]) -> Iterator[tuple[int, str]]:
+        """(row number, cell) of each row whose cell of ``name`` is one of ``cells``, top to bottom."""
+        coded = self.columns.coded(name)
+        if coded is None:
+            yield from ((num, v) for v, num in zip(self.columns[name], self.numbers) if v in cells)
+            return
+        import numpy as np
+
+        uniques, codes = coded
+        wanted = np.fromiter((u in cells for u in uniques), dtype=bool, count=len(uniques))
+        for i in np.flatnonzero(wanted[codes]).tolist():
+            yield self.numbers[i], uniques[codes[i]]
 
     def has_repeats(self, names: list[str]) -> bool:
         """True when two rows hold the same cells in the named columns."""
@@ -420,6 +500,7 @@ def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES
     try:
         arrow = pacsv.read_csv(
             pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header},
@@ -432,18 +513,30 @@ def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES
         return None
     if arrow.column_names != header:
         return None
-    columns = {h: arrow.column(i).to_pylist() for i, h in enumerate(header)}
-    table = Table(header, columns, list(range(2, arrow.num_rows + 2)))
+    # each column in dictionary form: a Python string per distinct cell, not one per cell
+    coded = {}
+    for i, h in enumerate(header):
+        encoded = arrow.column(i).combine_chunks().dictionary_encode()
+        coded[h] = (encoded.dictionary.to_pylist(), encoded.indices.to_numpy())
+    numbers = list(range(2, arrow.num_rows + 2))
     # a blank row has every cell empty: only possible if every column has an empty cell
-    if not header or not all("" in columns[h] for h in header):
-        return table, []
-    first = columns[header[0]]
-    blank = {i for i, v in enumerate(first) if v == "" and all(columns[h][i] == "" for h in header)}
-    if not blank:
-        return table, []
-    keep = [i for i in range(len(first)) if i not in blank]
-    kept = Table(header, {h: [col[i] for i in keep] for h, col in columns.items()}, [i + 2 for i in keep])
-    return kept, sorted(i + 2 for i in blank)
+    if not header or not all("" in coded[h][0] for h in header):
+        return Table(header, Columns(coded=coded), numbers), []
+    import numpy as np
+
+    blank = np.ones(arrow.num_rows, dtype=bool)
+    for h in header:
+        uniques, codes = coded[h]
+        blank &= codes == uniques.index("")
+    if not blank.any():
+        return Table(header, Columns(coded=coded), numbers), []
+    keep = np.flatnonzero(~blank)
+    kept = {h: (uniques, codes[keep]) for h, (uniques, codes) in coded.items()}
+    # a distinct cell found only in the blank rows is no longer in the table: spell those out
+    lists = {h: Columns(coded={h: kept[h]})[h] for h in header if len(np.unique(kept[h][1])) < len(kept[h][0])}
+    columns = Columns(lists, {h: c for h, c in kept.items() if h not in lists}, header)
+    table = Table(header, columns, (keep + 2).tolist())
+    return table, (np.flatnonzero(blank) + 2).tolist()
 
 
 def _read_strict(name: str, rel: str, text: str, data: bytes) -> tuple[Table | None, list[Problem], bytes | None]:

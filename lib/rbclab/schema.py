@@ -301,21 +301,19 @@ def check_fields(res: dict, table: Table, add: Add) -> None:
         name = f["name"]
         if name not in table.header:
             continue
-        values = table.columns[name]
         if _plain(f):  # free text: only an empty required cell can be wrong, no need to hash every cell
-            verdicts = _verdicts(f, {""}) if "" in values else {}
+            verdicts = _verdicts(f, {""}) if table.has_empty(name) else {}
             check_unique = False
         else:
             distinct = table.distinct(name)
             verdicts = _verdicts(f, _suspects(f, distinct))
             check_unique = bool(f.get("constraints", {}).get("unique"))
-        if verdicts:
-            for v, num in zip(values, table.numbers):
-                for item, message, code in verdicts.get(v, ()):
-                    add(res, num, name, item, message, code)
-        if check_unique and len(distinct - {""}) < len(values) - values.count(""):
+        for num, v in table.where(name, verdicts) if verdicts else ():
+            for item, message, code in verdicts[v]:
+                add(res, num, name, item, message, code)
+        if check_unique and len(distinct - {""}) < len(table) - ("" in distinct and table.columns[name].count("")):
             seen: dict[str, int] = {}
-            for v, num in zip(values, table.numbers):
+            for v, num in zip(table.columns[name], table.numbers):
                 if v == "":
                     continue
                 if v in seen:
@@ -365,24 +363,22 @@ def check_foreign_keys(raw: RawPackage, res: dict, table: Table, add: Add) -> No
         ):
             continue
         if len(fields) == 1:
-            single = table.distinct(fields[0]) - target.distinct(ref_fields[0]) - {""}
-            if not single:
-                continue
-        known = set(zip(*(target.columns[c] for c in ref_fields)))
-        keys = list(zip(*(table.columns[c] for c in fields)))
-        missing = {key for key in set(keys) - known if all(key)}
-        if not missing:
-            continue
-        for key, num in zip(keys, table.numbers):
-            if key in missing:
-                add(
-                    res,
-                    num,
-                    ",".join(fields),
-                    ",".join(key),
-                    f"no row of '{ref['resource']}' has {','.join(ref_fields)} = this value",
-                    "foreign-key",
-                )
+            missing = table.distinct(fields[0]) - target.distinct(ref_fields[0]) - {""}
+            found = ((num, (v,)) for num, v in table.where(fields[0], missing)) if missing else iter(())
+        else:
+            known = set(zip(*(target.columns[c] for c in ref_fields)))
+            keys = list(zip(*(table.columns[c] for c in fields)))
+            missing_keys = {key for key in set(keys) - known if all(key)}
+            found = ((num, key) for key, num in zip(keys, table.numbers) if key in missing_keys)
+        for num, key in found:
+            add(
+                res,
+                num,
+                ",".join(fields),
+                ",".join(key),
+                f"no row of '{ref['resource']}' has {','.join(ref_fields)} = this value",
+                "foreign-key",
+            )
     for f in res["schema"]["fields"]:
         ref = f.get("rbclab:itemForeignKey")
         if not ref or f["name"] not in table.header:
@@ -392,15 +388,12 @@ def check_foreign_keys(raw: RawPackage, res: dict, table: Table, add: Add) -> No
             continue
         items = target.distinct(ref["field"])
         sep = f.get("rbclab:listSeparator")
-        cells = table.columns[f["name"]]
         distinct = table.distinct(f["name"]) - {""}
         joiner = sep or LIST_SEPARATOR
         if not distinct or {item.strip() for item in joiner.join(distinct).split(joiner)} <= items:
             continue
         bad = {cell for cell in distinct if any(item not in items for item in split_list(cell, sep))}
-        for cell, num in zip(cells, table.numbers):
-            if cell not in bad:
-                continue
+        for num, cell in table.where(f["name"], bad):
             for item in split_list(cell, sep):
                 if item not in items:
                     add(
