@@ -19,6 +19,21 @@ def test_every_loader_casts_from_the_schema():
     assert cities["cameras_per_1000"].dtype == "Float64"
 
 
+def test_enum_columns_have_the_dtype_their_list_gives():
+    import json
+
+    descriptor = json.loads((rl.table_path("ncp_cases").parent / "datapackage.json").read_text(encoding="utf-8"))
+    tables = rl.load_package()
+    checked = 0
+    for res in descriptor["resources"]:
+        for f in res["schema"]["fields"]:
+            if "enum" in f.get("constraints", {}) and f.get("type", "string") == "string":
+                dtype = tables[res["name"]][f["name"]].dtype
+                assert dtype == pd.CategoricalDtype([str(c) for c in f["constraints"]["enum"]]), (res["name"], f)
+                checked += 1
+    assert checked > 20
+
+
 def test_partial_dates_keep_their_precision():
     cases = rl.load_cases()
     month = cases[cases["date_submitted_precision"] == "month"].iloc[0]

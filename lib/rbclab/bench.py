@@ -193,38 +193,56 @@ print(json.dumps({"rows": rows, "seconds": seconds, "peak_mb": peak, "problems":
 """
 
 
-def _run(root: Path, mode: str, repeat: int) -> dict:
-    """Median seconds of ``repeat`` fresh-interpreter runs of one mode of :data:`_SCALE_RUN`."""
+def _once(root: Path, mode: str) -> dict:
+    """One fresh-interpreter run of a mode of :data:`_SCALE_RUN`."""
     import json
 
-    results = [
-        json.loads(
-            subprocess.run(
-                [sys.executable, "-c", _SCALE_RUN, str(root), mode], check=True, capture_output=True, text=True
-            ).stdout
-        )
-        for _ in range(repeat)
-    ]
+    command = [sys.executable, "-c", _SCALE_RUN, str(root), mode]
+    return json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
+def _runs(jobs: dict[str, tuple[Path, str]], repeat: int) -> dict[str, dict]:
+    """``repeat`` runs of each job (a package and a mode), the jobs taking turns.
+
+    Taking turns (raw, load, raw, load, ...) gives every job the same share of whatever
+    else the machine is doing.  Each job's ``seconds`` is the median of its runs, and
+    ``ratio`` (for every job after the first) the median of its time over the first job's
+    in the same turn: a pair of runs made moments apart, so a slow spell of the machine
+    slows both.
+    """
+    results: dict[str, list[dict]] = {job: [] for job in jobs}
+    for _ in range(repeat):
+        for job, (root, mode) in jobs.items():
+            results[job].append(_once(root, mode))
+    first = next(iter(results.values()))
     return {
-        "rows": results[0]["rows"],
-        "problems": results[0]["problems"],
-        "seconds": statistics.median(r["seconds"] for r in results),
-        "peak_mb": max(r["peak_mb"] for r in results),
+        job: {
+            "rows": found[0]["rows"],
+            "problems": found[0]["problems"],
+            "seconds": statistics.median(r["seconds"] for r in found),
+            "peak_mb": max(r["peak_mb"] for r in found),
+            "ratio": statistics.median(r["seconds"] / f["seconds"] for r, f in zip(found, first)),
+        }
+        for job, found in results.items()
     }
 
 
-def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 3) -> list[dict]:
+def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 5) -> list[dict]:
     """Cold load + validation against plain pd.read_csv, on synthetic packages of each scale.
 
-    Each measurement runs in a fresh interpreter (nothing cached); the median of ``repeat``
-    runs is kept, and the peak memory is that of the load + validate run.
+    Each measurement runs in a fresh interpreter (nothing cached), the raw read and the load
+    taking turns, ``repeat`` times each (a third as often, at least 3, above 10x); times are
+    medians, the ratio is the median over the turns (see :func:`_runs`), and the peak memory
+    is that of the load + validate run.
     """
     from .synth import make_package
 
     out = []
     for scale in scales:
         root = make_package(Path(workdir) / f"{scale}x", scale=scale, seed=0)
-        raw, loaded = _run(root, "raw", repeat), _run(root, "load", repeat)
+        turns = repeat if scale <= 10 else max(3, repeat // 3)
+        found = _runs({"raw": (root, "raw"), "load": (root, "load")}, turns)
+        raw, loaded = found["raw"], found["load"]
         out.append(
             {
                 "scale": scale,
@@ -232,7 +250,7 @@ def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 3) -> list
                 "read_csv": raw["seconds"],
                 "load_validate": loaded["seconds"],
                 "peak_mb": loaded["peak_mb"],
-                "ratio": loaded["seconds"] / raw["seconds"],
+                "ratio": loaded["ratio"],
             }
         )
     return out
@@ -241,27 +259,34 @@ def scale_bench(scales: list[int], workdir: str | Path, repeat: int = 3) -> list
 def error_bench(scale: int, broken: int, workdir: str | Path, repeat: int = 3) -> dict:
     """Validation of a package with ``broken`` bad cells against the same package clean.
 
-    Both are timed with :func:`rbclab.validate.validate_package` in fresh interpreters; the
-    result says how many of the broken cells were reported.
+    Both are timed with :func:`rbclab.validate.validate_package` in fresh interpreters, taking
+    turns, on two copies of one synthetic package; the result says how many of the broken
+    cells were reported.
     """
+    import shutil
+
     from .synth import break_cells, make_package
 
-    root = make_package(Path(workdir) / f"{scale}x-broken", scale=scale, seed=0)
-    clean = _run(root, "validate", repeat)
-    cells = break_cells(root, broken, seed=0)
-    bad = _run(root, "validate", repeat)
+    root = make_package(Path(workdir) / f"{scale}x-clean", scale=scale, seed=0)
+    broken_root = Path(workdir) / f"{scale}x-broken"
+    shutil.rmtree(broken_root, ignore_errors=True)
+    shutil.copytree(root, broken_root)
+    cells = break_cells(broken_root, broken, seed=0)
+    found = _runs({"clean": (root, "validate"), "bad": (broken_root, "validate")}, repeat)
+    clean, bad = found["clean"], found["bad"]
     return {
         "scale": scale,
         "broken": len(cells),
         "problems": bad["problems"],
         "clean": clean["seconds"],
         "with_errors": bad["seconds"],
-        "ratio": bad["seconds"] / clean["seconds"],
+        "ratio": bad["ratio"],
     }
 
 
 def print_scale_bench(rows: list[dict], errors: dict | None = None) -> None:
     print("load + validate against pd.read_csv (dtype=str), synthetic packages (target <= 2x at every scale)")
+    print("  (fresh interpreters taking turns: times are medians, the ratio the median of the turns' ratios)")
     print(f"  {'scale':>6} {'rows':>10} {'read_csv':>10} {'load+validate':>14} {'peak memory':>12} {'ratio':>7}")
     for r in rows:
         print(
@@ -397,11 +422,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale:
         scales = [int(x) for x in args.scale.split(",")]
         with tempfile.TemporaryDirectory() as work:
-            scaled = scale_bench(scales, work, repeat=min(args.repeat, 3))
+            scaled = scale_bench(scales, work, repeat=args.repeat)
             error_scale = max((s for s in scales if s <= 100), default=0)
             errors = None
             if args.broken and error_scale:
-                errors = error_bench(error_scale, args.broken, work, repeat=min(args.repeat, 3))
+                errors = error_bench(error_scale, args.broken, work, repeat=min(args.repeat, 5))
             print_scale_bench(scaled, errors)
             if args.explorer:
                 print_explorer_bench(explorer_bench(args.explorer, work, repeat=min(args.repeat, 3)))

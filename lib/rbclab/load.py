@@ -59,20 +59,37 @@ def _partial_days(v: str) -> tuple[int, int]:
     return parsed[0].toordinal() - _EPOCH, _PRECISION_CODE[parsed[2]]
 
 
-@lru_cache(maxsize=256)
-def _categories(cats: tuple[str, ...]) -> pd.CategoricalDtype:
-    """The dtype of an enum field (made once per distinct list of categories)."""
-    return pd.CategoricalDtype(list(cats))
+def _enum(field: dict) -> tuple[str, ...] | None:
+    enum = field.get("constraints", {}).get("enum")
+    return None if enum is None else tuple(str(c) for c in enum)
 
 
-def _cast_table(res: dict, table: Table) -> pd.DataFrame:
-    """A table's typed columns: each distinct cell is converted once, then spread by its codes."""
+def _categories(resources: list[dict]) -> dict[tuple[str, ...], pd.CategoricalDtype]:
+    """The dtype of every enum list of a package, made together.
+
+    Each dtype's categories are a slice of one text index of them all: pandas then converts
+    the text once, not once per list (the same dtypes as ``pd.CategoricalDtype(list)``).
+    """
+    lists = list(dict.fromkeys(e for res in resources for f in res["schema"]["fields"] if (e := _enum(f))))
+    every = pd.Index([c for cats in lists for c in cats], dtype="str")
+    out, start = {}, 0
+    for cats in lists:
+        out[cats] = pd.CategoricalDtype(every[start : start + len(cats)])
+        start += len(cats)
+    return out
+
+
+def _cast_table(res: dict, table: Table, categories: dict[tuple[str, ...], pd.CategoricalDtype]) -> pd.DataFrame:
+    """A table's typed columns: each distinct cell is converted once, then spread by its codes.
+
+    ``categories`` holds the dtype of each enum list (see :func:`_categories`).
+    """
     columns: dict[str, object] = {}
     for field in res["schema"]["fields"]:
         name = field["name"]
         uniques, codes = table.coded(name)
         ftype = field.get("type", "string")
-        enum = field.get("constraints", {}).get("enum")
+        enum = _enum(field)
         if field.get("rbclab:partialDate"):
             parsed = [_partial_days(v) for v in uniques]
             days = np.array([p[0] for p in parsed], dtype=np.int64)[codes].view("datetime64[D]")
@@ -88,11 +105,10 @@ def _cast_table(res: dict, table: Table) -> pd.DataFrame:
             flags = [(v in true) if v else None for v in uniques]
             columns[name] = pd.array(flags, dtype="boolean").take(codes)
         elif enum is not None:
-            cats = tuple(str(c) for c in enum)
-            code_of = {c: i for i, c in enumerate(cats)}
+            code_of = {c: i for i, c in enumerate(enum)}
             # an empty cell is outside the categories: code -1, a missing value
             lookup = np.fromiter(map(code_of.get, uniques, _MISSING_CODES), dtype=np.int32, count=len(uniques))
-            columns[name] = pd.Categorical.from_codes(lookup[codes], dtype=_categories(cats))
+            columns[name] = pd.Categorical.from_codes(lookup[codes], dtype=categories[enum])
         else:
             cells = np.array(uniques, dtype=object)
             cells[cells == ""] = pd.NA
@@ -116,7 +132,9 @@ def _load_all(root: Path) -> dict[str, pd.DataFrame]:
         problems = check(raw)
         if problems:
             raise DataPackageError(problems, root)
-        return {res["name"]: _cast_table(res, raw.tables[res["name"]]) for res in raw.descriptor["resources"]}
+        resources = raw.descriptor["resources"]
+        categories = _categories(resources)
+        return {res["name"]: _cast_table(res, raw.tables[res["name"]], categories) for res in resources}
 
 
 def load_package(path: str | os.PathLike | None = None) -> dict[str, pd.DataFrame]:

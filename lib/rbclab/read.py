@@ -21,7 +21,6 @@ import gc
 import io
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -164,13 +163,15 @@ def read_descriptor(root: Path) -> tuple[dict, list[Problem]]:
         text = desc_path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         return {}, [bad(f"not UTF-8 (byte at offset {exc.start})")]
-    depth = _max_depth(text)
-    if depth > MAX_DESCRIPTOR_DEPTH:
-        return {}, [bad(f"JSON nested {depth} levels deep (more than {MAX_DESCRIPTOR_DEPTH})")]
     try:
         descriptor = json.loads(text)
-    except (json.JSONDecodeError, RecursionError, ValueError) as exc:
+    except RecursionError:  # the parser gives up long before the stack could
+        return {}, [bad(f"JSON nested too deeply (more than {MAX_DESCRIPTOR_DEPTH} levels)")]
+    except (json.JSONDecodeError, ValueError) as exc:
         return {}, [bad(f"not valid JSON: {exc}", line=getattr(exc, "lineno", None))]
+    depth = _max_depth(descriptor)
+    if depth > MAX_DESCRIPTOR_DEPTH:
+        return {}, [bad(f"JSON nested {depth} levels deep (more than {MAX_DESCRIPTOR_DEPTH})")]
     if not isinstance(descriptor, dict):
         return {}, [bad(f"expected a JSON object, found {type(descriptor).__name__}")]
     problems = []
@@ -287,10 +288,11 @@ class Table:
         if found is None:
             import numpy as np
 
-            index: dict[str, int] = {}
             cells = self.columns[name]
-            codes = np.fromiter(map(lambda v: index.setdefault(v, len(index)), cells), dtype=np.intp, count=len(cells))
-            found = self.columns._coded[name] = (list(index), codes)
+            uniques = list(dict.fromkeys(cells))  # in order of first appearance
+            code_of = {v: i for i, v in enumerate(uniques)}
+            codes = np.fromiter(map(code_of.__getitem__, cells), dtype=np.intp, count=len(cells))
+            found = self.columns._coded[name] = (uniques, codes)
         return found
 
     def distinct(self, name: str) -> frozenset[str]:
@@ -331,19 +333,17 @@ class Table:
         return [list(r) for r in zip(*(self.columns[h] for h in self.header))]
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
-
-
-def _max_depth(text: str) -> int:
-    """Deepest nesting of brackets in a JSON text (strings skipped), without recursion."""
-    depth = deepest = 0
-    for ch in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
+def _max_depth(value: object) -> int:
+    """Deepest nesting of lists and objects in parsed JSON (a scalar is 0), without recursion."""
+    deepest = 0
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        todo.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return deepest
 
 

@@ -360,11 +360,18 @@ def codes_have_evidence(raw: RawPackage, add: Add) -> None:
     cols = ["source_ids", *(c for d in CODES for c in (d, f"{d}_evidence"))]
     if table is None or not all(c in table.header for c in cols):
         return
-    n_sources = [len(split_list(v)) for v in table.columns["source_ids"]]
+    counts = {v: len(split_list(v)) for v in table.distinct("source_ids")}
+    n_sources = list(map(counts.__getitem__, table.columns["source_ids"]))
     found: dict[str, dict[tuple[str, str, int], Findings]] = {}
     for dim in CODES:
-        keys = set(zip(table.columns[f"{dim}_evidence"], table.columns[dim], n_sources))
-        found[dim] = {key: f for key in keys if (f := _evidence_findings(dim, *key))}
+        found[dim] = {}
+        for key in set(zip(table.columns[f"{dim}_evidence"], table.columns[dim], n_sources)):
+            text, code, n = key
+            refs = EVIDENCE_REF.findall(text)
+            if refs and all(1 <= int(r) <= n for r in refs):
+                continue  # the common case: the text cites pages, all of them on the row
+            if findings := _evidence_findings(dim, text, code, n):
+                found[dim][key] = findings
     if not any(found.values()):
         return
     res = _res(raw, "case_outcomes")
