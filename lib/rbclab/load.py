@@ -111,7 +111,8 @@ def _cast_table(res: dict, table: Table, categories: dict[tuple[str, ...], pd.Ca
             columns[name] = pd.Categorical.from_codes(lookup[codes], dtype=categories[enum])
         else:
             cells = np.array(uniques, dtype=object)
-            cells[cells == ""] = pd.NA
+            if "" in uniques:  # at most once: the uniques are distinct
+                cells[uniques.index("")] = pd.NA
             columns[name] = pd.array(cells, dtype=STRING).take(codes)
     return pd.DataFrame(columns, copy=False)  # the arrays are new: no need to copy them again
 

@@ -502,8 +502,10 @@ def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            # each column in dictionary form, built by the parser: a Python string per
+            # distinct cell later, not one per cell
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types={h: pa.dictionary(pa.int32(), pa.string()) for h in header},
                 null_values=[],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -513,17 +515,21 @@ def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES
         return None
     if arrow.column_names != header:
         return None
-    # each column in dictionary form: a Python string per distinct cell, not one per cell
-    coded = {}
+    import numpy as np
+
+    coded: dict[str, tuple[list[str], Any]] = {}
     for i, h in enumerate(header):
-        encoded = arrow.column(i).combine_chunks().dictionary_encode()
-        coded[h] = (encoded.dictionary.to_pylist(), encoded.indices.to_numpy())
+        # one dictionary for the column: each block of the file was given its own
+        chunks = arrow.column(i).unify_dictionaries().chunks
+        if not chunks:
+            coded[h] = ([], np.zeros(0, dtype=np.int32))
+            continue
+        indices = [c.indices.to_numpy() for c in chunks]
+        coded[h] = (chunks[0].dictionary.to_pylist(), indices[0] if len(indices) == 1 else np.concatenate(indices))
     numbers = list(range(2, arrow.num_rows + 2))
     # a blank row has every cell empty: only possible if every column has an empty cell
     if not header or not all("" in coded[h][0] for h in header):
         return Table(header, Columns(coded=coded), numbers), []
-    import numpy as np
-
     blank = np.ones(arrow.num_rows, dtype=bool)
     for h in header:
         uniques, codes = coded[h]
