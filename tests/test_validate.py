@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rbclab as rl
 from rbclab.cli import main
@@ -451,9 +453,58 @@ def test_the_duplicate_case_rule_names_the_first_row_each_case_clashes_with():
         ["d", "se0002", "Sweden", "2020-01-02", "axis ab"],  # same id as b (row 3), before c (row 4)
         ["e", "se0003", "Sweden", "2020-01-03", "Axis AB"],  # another day
         ["f", "", "Sweden", "2020-01", "Axis AB"],  # a month only: never compared
+        ["g", "", "Norway", "2020-01-02", "Axis AB"],  # another NCP
+        ["h", "", "Sweden", "2020-01-02", ""],  # no enterprise named: never compared
+        ["i", "", "Sweden", "2020-01-02", ""],
+        ["j", "", "Sweden", "2020-01", "Axis AB"],
     ]
     raw = RawPackage(Path("."), {"resources": [{"name": "ncp_cases", "path": "ncp_cases.csv"}]})
     raw.tables["ncp_cases"] = Table.from_rows(cols, rows, list(range(2, 2 + len(rows))))
     found = []
     duplicate_cases(raw, lambda res, row, fld, value, message, code: found.append((value, message)))
     assert [(v, m.split("row ")[1].split(" ")[0]) for v, m in found] == [("c", "2"), ("d", "3")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30))
+def test_the_name_key_keeps_only_ascii_letters_and_digits_of_the_lower_cased_name(name):
+    import re
+
+    from rbclab.rules import _name_key
+
+    assert _name_key(name) == re.sub(r"[^a-z0-9]+", "", name.lower())
+
+
+def test_combinations_number_each_rows_cells_and_give_up_past_64_bits():
+    import numpy as np
+
+    from rbclab.rules import combinations
+
+    values, which = combinations([(["x", "y"], np.array([0, 1, 1, 0])), (["p", "q", "r"], np.array([2, 2, 2, 0]))])
+    assert [values[k] for k in which] == [("x", "r"), ("y", "r"), ("y", "r"), ("x", "p")]
+    assert len(values) == len(set(values)) == 3
+    huge = range(2**31)  # as many distinct cells as a column could hold, twice over
+    assert combinations([(huge, np.array([0, 1])), (huge, np.array([1, 0]))]) is None
+
+
+def test_a_rule_over_distinct_cells_reports_the_same_rows_without_the_numbering(monkeypatch):
+    import rbclab.rules as rules
+    from rbclab.read import RawPackage, Table
+
+    raw = RawPackage(Path("."), {"resources": [{"name": "t", "path": "t.csv"}]})
+    raw.tables["t"] = Table.from_rows(["a", "b"], [["1", "1"], ["1", "2"], ["2", "2"], ["1", "1"]], [2, 3, 4, 5])
+
+    def problems():
+        found = []
+        rules.each_distinct(
+            raw,
+            lambda res, row, fld, value, message, code: found.append((row, fld, value)),
+            "t",
+            ("a", "b"),
+            lambda r: [("a", r["a"], "a equals b", "x")] if r["a"] == r["b"] else [],
+        )
+        return found
+
+    numbered = problems()
+    monkeypatch.setattr(rules, "combinations", lambda parts: None)
+    assert problems() == numbered == [(2, "a", "1"), (4, "a", "2"), (5, "a", "1")]

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from .read import RawPackage
 from .schema import INTEGER, Add
@@ -63,6 +63,31 @@ def rows(raw: RawPackage, name: str, *cols: str) -> Iterator[tuple[int, dict[str
 Findings = list[tuple[str, str, str, str]]
 
 
+def combinations(parts: list[tuple[list, Any]]) -> tuple[list[tuple], Any] | None:
+    """The distinct combinations of several coded columns, and which one each row holds.
+
+    ``parts`` are columns as (distinct values, numpy codes per row), as
+    :meth:`rbclab.read.Table.coded` gives them.  Returns the combinations (tuples of
+    values) and a numpy array giving each row's combination; ``None`` when there are too
+    many possible combinations to number them in 64 bits.
+    """
+    import numpy as np
+
+    n = len(parts[0][1]) if parts else 0
+    key, size = np.zeros(n, dtype=np.int64), 1
+    for uniques, codes in parts:
+        size *= max(len(uniques), 1)
+        if size >= 1 << 62:
+            return None
+        key = key * max(len(uniques), 1) + codes
+    found, inverse = np.unique(key, return_inverse=True)
+    digits = []
+    for uniques, _ in reversed(parts):
+        found, digit = np.divmod(found, max(len(uniques), 1))
+        digits.append([uniques[d] for d in digit.tolist()])
+    return list(zip(*reversed(digits))), inverse.reshape(-1)
+
+
 def each_distinct(raw: RawPackage, add: Add, name: str, cols: tuple[str, ...], judge: Callable[..., Findings]) -> None:
     """Judge every distinct combination of a table's named cells once; report on each row that has it.
 
@@ -73,18 +98,26 @@ def each_distinct(raw: RawPackage, add: Add, name: str, cols: tuple[str, ...], j
     table = raw.tables.get(name)
     if table is None or not all(c in table.header for c in cols):
         return
-    keys = list(zip(*(table.columns[c] for c in cols)))
-    found = {}
-    for key in set(keys):
-        findings = judge(dict(zip(cols, key)))
-        if findings:
-            found[key] = findings
-    if not found:
-        return
-    res = _res(raw, name)
-    for key, num in zip(keys, table.numbers):
-        for fld, value, message, code in found.get(key, ()):
-            add(res, num, fld, value, message, code)
+    combos = combinations([table.coded(c) for c in cols])
+    if combos is None:  # too many to number: one key per row instead
+        keys = list(zip(*(table.columns[c] for c in cols)))
+        distinct = list(dict.fromkeys(keys))
+        index = {key: i for i, key in enumerate(distinct)}
+        combos = distinct, [index[key] for key in keys]
+    values, which = combos
+    found = {i: f for i, key in enumerate(values) if (f := judge(dict(zip(cols, key))))}
+    if found:
+        report_rows(add, _res(raw, name), table.numbers, which, found)
+
+
+def report_rows(add: Add, res: dict, numbers: list[int], which: Any, found: dict[int, Findings]) -> None:
+    """Report ``found[k]`` on every row whose combination ``which[row]`` is ``k``, in row order."""
+    import numpy as np
+
+    which = np.asarray(which)
+    for i in np.flatnonzero(np.isin(which, list(found))).tolist():
+        for fld, value, message, code in found[int(which[i])]:
+            add(res, numbers[i], fld, value, message, code)
 
 
 def _res(raw: RawPackage, name: str) -> dict:
@@ -223,28 +256,44 @@ def oecd_id_prefix(raw: RawPackage, add: Add) -> None:
     each_distinct(raw, add, "ncp_cases", ("oecd_id", "lead_ncp"), judge)
 
 
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+#: Every ASCII byte but a-z and 0-9: what :func:`_name_key` deletes.
+_NOT_ALNUM = bytes(b for b in range(128) if not (97 <= b <= 122 or 48 <= b <= 57))
 
 
 def _name_key(name: str) -> str:
     """``name`` lower-cased with everything but the letters a-z and digits removed."""
-    return _NOT_ALNUM.sub("", name.lower())
+    return name.lower().encode("ascii", "ignore").translate(None, _NOT_ALNUM).decode("ascii")
 
 
 @rule("duplicate-case")
 def duplicate_cases(raw: RawPackage, add: Add) -> None:
     """No two cases share lead NCP, day of submission and enterprise (unless two OECD records)."""
+    import numpy as np
+
     table = raw.tables.get("ncp_cases")
     cols = ("case_id", "oecd_id", "lead_ncp", "date_submitted", "enterprises")
     if table is None or not all(c in table.header for c in cols):
         return
-    # per key: the first row of all, the first with no OECD id, and the first of each OECD id
-    first: dict[tuple, tuple[int, int | None, dict[str, int]]] = {}
-    names = {name: _name_key(name) for name in set(table.columns["enterprises"])}
-    for num, case_id, oecd_id, ncp, date, enterprises in zip(table.numbers, *(table.columns[c] for c in cols)):
-        if not enterprises or len(date) != 10:
-            continue
-        key = (ncp, date, names[enterprises])
+    # rows sharing NCP, day and enterprise name, found from the codes; only they are walked
+    _, ncp_codes = table.coded("lead_ncp")
+    dates, date_codes = table.coded("date_submitted")
+    names, name_codes = table.coded("enterprises")
+    key_of: dict[str, int] = {}
+    name_key = np.fromiter(
+        (key_of.setdefault(_name_key(n), len(key_of)) if n else -1 for n in names), dtype=np.int64, count=len(names)
+    )[name_codes]
+    is_day = np.fromiter((len(d) == 10 for d in dates), dtype=bool, count=len(dates))[date_codes]
+    usable = (name_key >= 0) & is_day
+    group = (ncp_codes.astype(np.int64) * len(dates) + date_codes) * (len(key_of) + 1) + name_key
+    _, where, counts = np.unique(np.where(usable, group, -1), return_inverse=True, return_counts=True)
+    shared = np.flatnonzero(usable & (counts[where.reshape(-1)] > 1)).tolist()
+    if not shared:
+        return
+    case_ids, oecd_ids, groups = table.columns["case_id"], table.columns["oecd_id"], group.tolist()
+    # per group: the first row of all, the first with no OECD id, and the first of each OECD id
+    first: dict[int, tuple[int, int | None, dict[str, int]]] = {}
+    for i in shared:
+        num, case_id, oecd_id, key = table.numbers[i], case_ids[i], oecd_ids[i], groups[i]
         if key in first:
             any_row, no_id_row, by_id = first[key]
             # two rows clash unless both have OECD ids and the ids differ
@@ -360,26 +409,30 @@ def codes_have_evidence(raw: RawPackage, add: Add) -> None:
     cols = ["source_ids", *(c for d in CODES for c in (d, f"{d}_evidence"))]
     if table is None or not all(c in table.header for c in cols):
         return
-    counts = {v: len(split_list(v)) for v in table.distinct("source_ids")}
-    n_sources = list(map(counts.__getitem__, table.columns["source_ids"]))
-    found: dict[str, dict[tuple[str, str, int], Findings]] = {}
-    for dim in CODES:
-        found[dim] = {}
-        for key in set(zip(table.columns[f"{dim}_evidence"], table.columns[dim], n_sources)):
-            text, code, n = key
+    import numpy as np
+
+    cells, codes = table.coded("source_ids")
+    counts = [len(split_list(v)) for v in cells]
+    n_sources = (list(range(max(counts, default=0) + 1)), np.array(counts, dtype=np.int64)[codes])
+    bad: list[tuple[int, int, Findings]] = []  # (row index, dimension, findings)
+    for d, dim in enumerate(CODES):
+        combos = combinations([table.coded(f"{dim}_evidence"), table.coded(dim), n_sources])
+        assert combos is not None  # texts x codes x counts: far below 2**62
+        values, which = combos
+        found: dict[int, Findings] = {}
+        for k, (text, code, n) in enumerate(values):
             refs = EVIDENCE_REF.findall(text)
             if refs and all(1 <= int(r) <= n for r in refs):
                 continue  # the common case: the text cites pages, all of them on the row
             if findings := _evidence_findings(dim, text, code, n):
-                found[dim][key] = findings
-    if not any(found.values()):
-        return
+                found[k] = findings
+        if found:
+            rows = np.flatnonzero(np.isin(which, list(found))).tolist()
+            bad.extend((i, d, found[int(which[i])]) for i in rows)
     res = _res(raw, "case_outcomes")
-    for i, num in enumerate(table.numbers):
-        for dim in CODES:
-            key = (table.columns[f"{dim}_evidence"][i], table.columns[dim][i], n_sources[i])
-            for fld, value, message, code in found[dim].get(key, ()):
-                add(res, num, fld, value, message, code)
+    for i, _, findings in sorted(bad, key=lambda b: b[:2]):  # row by row, each row's codes in order
+        for fld, value, message, code in findings:
+            add(res, table.numbers[i], fld, value, message, code)
 
 
 def _evidence_findings(dim: str, text: str, code: str, n_sources: int) -> Findings:
