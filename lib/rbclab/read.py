@@ -480,6 +480,10 @@ def _quotes_are_plain(body: bytes) -> bool:
 
 #: Files smaller than this are read by the strict reader: for them it is the quicker of the two.
 _FAST_FROM_BYTES = 32 * 1024
+#: pyarrow parses a file this many bytes at a time (one thread: on two cores its pool cost more
+#: than it saved); each block has its own dictionaries, unified per column afterwards, so
+#: blocks much smaller cost more in unifying than larger ones save in parsing.
+_BLOCK_BYTES = 4 << 20
 
 
 def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES) -> tuple[Table, list[int]] | None:
@@ -500,7 +504,7 @@ def _read_fast(body: bytes, header: list[str], min_bytes: int = _FAST_FROM_BYTES
     try:
         arrow = pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(use_threads=False),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             # each column in dictionary form, built by the parser: a Python string per
             # distinct cell later, not one per cell
