@@ -63,6 +63,15 @@ def test_merge_writes_the_codes_and_derives_the_outcome(pkg, tmp_path):
     assert str(sources.loc["https://example.org/ubs-case", "read_on"].date()) == "2026-12-01"
 
 
+def _apply_corrections(path, rows: list[dict], pkg) -> None:
+    """Write ``rows`` as a corrections file at ``path`` and apply it to ``pkg``."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    run(ROOT / "tools" / "apply_corrections.py", path, "--data", pkg)
+
+
 def test_apply_fills_empty_values_and_keeps_disagreements_as_claims(pkg, tmp_path):
     cases = rl.load_cases(path=pkg).set_index("case_id")
     empty = cases[cases["date_initial_assessment"].isna() & cases["date_submitted"].notna()].index[0]
@@ -88,11 +97,7 @@ def test_apply_fills_empty_values_and_keeps_disagreements_as_claims(pkg, tmp_pat
             "note": "a second page",
         },
     ]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    run(ROOT / "tools" / "apply_corrections.py", path, "--data", pkg)
+    _apply_corrections(path, rows, pkg)
     after = rl.load_cases(path=pkg).set_index("case_id")
     assert after.loc[empty, "date_initial_assessment_precision"] == "month"
     assert str(after.loc["ch-2020-ubs", "date_concluded"].date()) == "2021-12-20"  # a lower-ranked page does not win
@@ -113,11 +118,7 @@ def test_apply_cuts_a_placeholder_day_to_the_month_the_page_gives(pkg, tmp_path)
         {"case_id": "ch-2020-ubs", "field": "date_submitted", "current": "2020-06-22", "proposed": "2020-07",
          "source_ids": "oecd-db-ch0021", "kind": "precision", "note": "not a cut of the stored date"},
     ]  # fmt: skip
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    run(ROOT / "tools" / "apply_corrections.py", path, "--data", pkg)
+    _apply_corrections(path, rows, pkg)
     after = rl.load_cases(path=pkg).set_index("case_id")
     assert after.loc[day, "date_submitted_precision"] == "month"
     assert f"{after.loc[day, 'date_submitted']:%Y-%m}" == stored[:7]
