@@ -106,18 +106,14 @@ def each_distinct(raw: RawPackage, add: Add, name: str, cols: tuple[str, ...], j
         combos = distinct, [index[key] for key in keys]
     values, which = combos
     found = {i: f for i, key in enumerate(values) if (f := judge(dict(zip(cols, key))))}
-    if found:
-        report_rows(add, _res(raw, name), table.numbers, which, found)
-
-
-def report_rows(add: Add, res: dict, numbers: list[int], which: Any, found: dict[int, Findings]) -> None:
-    """Report ``found[k]`` on every row whose combination ``which[row]`` is ``k``, in row order."""
+    if not found:
+        return
     import numpy as np
 
-    which = np.asarray(which)
+    res, which = _res(raw, name), np.asarray(which)
     for i in np.flatnonzero(np.isin(which, list(found))).tolist():
         for fld, value, message, code in found[int(which[i])]:
-            add(res, numbers[i], fld, value, message, code)
+            add(res, table.numbers[i], fld, value, message, code)
 
 
 def _res(raw: RawPackage, name: str) -> dict:
